@@ -64,7 +64,10 @@ class Override:
 
 @dataclass(frozen=True)
 class EvaluationInput:
-    """One region's evaluation data, exact and checked against the framework."""
+    """One region's evaluation data, exact and checked against the framework.
+
+    A ``null`` anywhere a figure or judgment goes means "not reported", as in a blank template.
+    """
 
     region: str
     zone: Zone
@@ -349,7 +352,7 @@ def _parse_statistics(
         c.unknown(values, (*known, "definitions"), spath)
         statistics[scope] = {}
         for metric_id, metric in known.items():
-            if metric_id not in values:
+            if values.get(metric_id) is None:
                 continue
             mpath = f"{spath}.{metric_id}"
             series = c.mapping(values[metric_id], mpath)
@@ -357,6 +360,8 @@ def _parse_statistics(
                 continue
             parsed: dict[int, Decimal] = {}
             for raw_year, raw_value in series.items():
+                if raw_value is None:  # a blank in a filled-in template: not reported
+                    continue
                 year = c.year(raw_year, f"{mpath}.{raw_year}")
                 if year is None:
                     continue
@@ -410,7 +415,7 @@ def _parse_counts(c: _Collector, value: Any, framework: Framework) -> dict[str, 
     c.unknown(block, known, "counts")
     counts: dict[str, Decimal] = {}
     for metric_id, metric in known.items():
-        if metric_id not in block:
+        if block.get(metric_id) is None:
             continue
         number = c.number(block[metric_id], f"counts.{metric_id}", minimum=Decimal(0))
         if number is None:
@@ -449,7 +454,7 @@ def _parse_rates(c: _Collector, value: Any, framework: Framework) -> dict[str, d
         c.unknown(values, allowed, f"rates.{scope}")
         rates[scope] = {}
         for metric_id in allowed:
-            if metric_id not in values:
+            if values.get(metric_id) is None:
                 continue
             path = f"rates.{scope}.{metric_id}"
             number = c.number(values[metric_id], path, minimum=Decimal(0))
@@ -495,6 +500,8 @@ def _parse_judgments(
     for raw_key, raw in block.items():
         key = item_key(raw_key)
         path = f"judgments.{key}"
+        if raw is None:  # not judged yet
+            continue
         spec = specs.get(key)
         if spec is None or not spec.judgeable:
             if checkable:
