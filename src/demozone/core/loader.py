@@ -107,7 +107,7 @@ def load_framework_text(text: str | bytes, source: str = "<text>") -> Framework:
     try:
         doc = FrameworkDoc.model_validate(data)
     except ValidationError as exc:
-        raise FrameworkError(_schema_problems(exc)) from exc
+        raise FrameworkError(_schema_problems(exc, data)) from exc
     problems = list(_consistency_problems(doc))
     if problems:
         raise FrameworkError(problems)
@@ -162,17 +162,72 @@ _MESSAGES = {
 }
 
 
-def _schema_problems(exc: ValidationError) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        # Union members appear in the location as class names; they are noise to an author.
-        parts = [str(p) for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())]
-        path = ".".join(parts)
+def _schema_problems(exc: ValidationError, data: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in _closest_members(exc.errors()):
+        path = _yaml_path(err["loc"], data)
         message = _MESSAGES.get(err["type"], err["msg"])
+        ctx = err.get("ctx", {})
         if err["type"] == "literal_error":
-            message = f"{message}：{err.get('ctx', {}).get('expected', '')}"
+            message = f"{message}（实际为 {_quoted(err['input'])}），可选：{_choices(ctx.get('expected', ''))}"
+        elif err["type"] == "union_tag_invalid":
+            message = f"{message} {_quoted(ctx.get('tag'))}，可选：{_choices(ctx.get('expected_tags', ''))}"
         problems.append(Problem(path, message))
     return problems
+
+
+def _closest_members(errors: list[Any]) -> list[Any]:
+    """Of an untagged union (an expression), keep the complaints of the member nearest to what was
+    written: ``{count: x, bogus: 1}`` is a count with one unknown key, not a ratio missing ``ratio``.
+    """
+    counts: dict[tuple[Any, ...], dict[str, int]] = {}
+    for err in errors:
+        at = _member_at(err["loc"])
+        if at is not None:
+            members = counts.setdefault(err["loc"][:at], {})
+            members[err["loc"][at]] = members.get(err["loc"][at], 0) + 1
+    best = {prefix: min(members, key=members.__getitem__) for prefix, members in counts.items()}
+    kept = []
+    for err in errors:
+        at = _member_at(err["loc"])
+        if at is None or best[err["loc"][:at]] == err["loc"][at]:
+            kept.append(err)
+    return kept
+
+
+def _member_at(loc: tuple[int | str, ...]) -> int | None:
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and part[:1].isupper():
+            return i
+    return None
+
+
+def _yaml_path(loc: tuple[int | str, ...], data: Any) -> str:
+    """``levels[1].children[0].points``: the location as the author sees it in the file.
+
+    Pydantic inserts union members into the location: class names, and the tag of a tagged union
+    (``sub_items``); following the document itself tells them apart from the author's own keys.
+    """
+    out = ""
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list | tuple) and part < len(node) else None
+        elif (isinstance(node, dict) and part in node) or last:
+            out += f".{part}" if out else part
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _quoted(value: Any) -> str:
+    return f"“{value}”"
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's ``'a', 'b' or 'c'`` as ``a、b、c``."""
+    return "、".join(part.strip().strip("'") for part in expected.replace(" or ", ", ").split(","))
 
 
 # --- consistency ----------------------------------------------------------------------------
@@ -222,11 +277,10 @@ def _consistency_problems(doc: FrameworkDoc) -> Iterator[Problem]:
             )
         for j, ind in enumerate(node.indicators):
             ipath = f"{path}.indicators[{j}]"
+            if ind.number in numbers:
+                yield Problem(f"{ipath}.number", f"三级指标编号重复：{ind.number}")
             numbers.append(ind.number)
             yield from _indicator_problems(ind, ipath, metrics, item_ids)
-    if len(set(numbers)) != len(numbers):
-        dupes = sorted({n for n in numbers if numbers.count(n) > 1})
-        yield Problem("levels", f"三级指标编号重复：{', '.join(map(str, dupes))}")
 
 
 def _metric_problems(doc: FrameworkDoc, metrics: dict[str, Metric]) -> Iterator[Problem]:
