@@ -101,7 +101,7 @@ def load_framework_text(text: str | bytes, source: str = "<text>") -> Framework:
     try:
         data = load_yaml(raw)
     except yaml.YAMLError as exc:
-        raise FrameworkError([Problem("", f"YAML 语法错误：{exc}")]) from exc
+        raise FrameworkError([Problem("", _syntax_message(exc))]) from exc
     if not isinstance(data, dict):
         raise FrameworkError([Problem("", "指标体系文件应为一个映射（键值对）")])
     try:
@@ -112,6 +112,14 @@ def load_framework_text(text: str | bytes, source: str = "<text>") -> Framework:
     if problems:
         raise FrameworkError(problems)
     return _build(doc, hashlib.sha256(raw).hexdigest(), source)
+
+
+def _syntax_message(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return f"YAML 语法错误：{exc}"
+    # The parser's own wording stays as it is: it names the token it expected.
+    return f"YAML 语法错误（第 {mark.line + 1} 行第 {mark.column + 1} 列）：{exc.problem}"  # type: ignore[attr-defined]
 
 
 def load_framework_file(path: str | Path) -> Framework:
