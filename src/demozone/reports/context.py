@@ -1,0 +1,162 @@
+"""What every report is built from: one region's evaluation, its scorecard and what the office knows.
+
+A :class:`ReportContext` is a pure value. The command line builds one from an input file alone (no
+departments, no evidence); the web platform builds one from a campaign or a frozen round snapshot
+and adds the responsibility table, the accepted evidence and the provenance of each figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from demozone.core.errors import InputError, Problem, _ProblemsError
+from demozone.core.inputs import EvaluationInput, parse_input
+from demozone.core.loader import Framework, load_bundled
+from demozone.core.scorecard import Scorecard
+from demozone.core.scoring import score
+from demozone.core.yamlio import load_yaml
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ISSUER_TEMPLATE = "{region}创建全国网络市场监管与服务示范区工作领导小组办公室"
+
+
+class ReportError(_ProblemsError):
+    """A document could not be produced (a broken template, a missing converter or font)."""
+
+    title = "报告生成失败"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRef:
+    """One accepted piece of evidence (佐证材料) as the submission lists it."""
+
+    number: str  # 「36-1」: indicator number, then its running number
+    title: str
+    item_ids: tuple[str, ...]  # the scorecard items it supports: ("36.2",)
+    sha256: str
+    filename: str
+
+    @property
+    def indicators(self) -> tuple[int, ...]:
+        """The indicator numbers it belongs to, from its items, else from its own number."""
+        found = {_indicator_of(item) for item in self.item_ids}
+        found.discard(None)
+        if not found:
+            found.add(_indicator_of(self.number.split("-", 1)[0]))
+            found.discard(None)
+        return tuple(sorted(n for n in found if n is not None))
+
+
+@dataclass(frozen=True, slots=True)
+class DataRow:
+    """Where one figure came from: who entered it, when, and from which source."""
+
+    metric: str
+    year: int | None
+    value: Decimal | None
+    source_note: str
+    entered_by: str
+    entered_at: dt.datetime | None
+    scope: str = "region"
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything a report shows. ``None`` for departments, evidence or data rows means the caller
+    does not have them (an input file alone): the documents then say 「未提供」."""
+
+    framework: Framework
+    evaluation: EvaluationInput
+    scorecard: Scorecard
+    date: dt.date
+    issuer: str | None = None
+    departments: Mapping[int, tuple[str, ...]] | None = None
+    evidence: tuple[EvidenceRef, ...] | None = None
+    data_rows: tuple[DataRow, ...] | None = None
+
+    @property
+    def region(self) -> str:
+        return self.evaluation.region
+
+    @property
+    def issuer_name(self) -> str:
+        return self.issuer or ISSUER_TEMPLATE.format(region=self.region)
+
+    @property
+    def title(self) -> str:
+        return f"{self.region}创建全国网络市场监管与服务示范区自评报告"
+
+    def departments_of(self, number: int) -> tuple[str, ...]:
+        if self.departments is None:
+            return ()
+        return tuple(self.departments.get(number, ()))
+
+    def evidence_of(self, number: int) -> tuple[EvidenceRef, ...]:
+        if self.evidence is None:
+            return ()
+        return tuple(ev for ev in self.evidence if number in ev.indicators)
+
+
+def today() -> dt.date:
+    return dt.datetime.now(SHANGHAI).date()
+
+
+def context_from_document(
+    data: Any,
+    *,
+    framework: Framework | None = None,
+    date: dt.date | None = None,
+    issuer: str | None = None,
+) -> ReportContext:
+    """Parse and score a SPEC §4 document (raises :class:`InputError` with every problem)."""
+    fw = framework or load_bundled()
+    evaluation = parse_input(data, fw)
+    return ReportContext(
+        framework=fw,
+        evaluation=evaluation,
+        scorecard=score(fw, evaluation),
+        date=date or today(),
+        issuer=issuer,
+    )
+
+
+def read_input_file(path: str | Path) -> Any:
+    """A YAML or JSON input file as a document with exact decimals.
+
+    Raises :class:`InputError` naming the file when it cannot be read or parsed.
+    """
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(str(p), f"无法读取文件：{exc.strerror or exc}")]) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(p), "文件不是 UTF-8 编码的文本")]) from exc
+    try:
+        if p.suffix.lower() == ".json":
+            return json.loads(text, parse_float=Decimal)
+        return load_yaml(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [Problem(str(p), f"JSON 格式有误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}")]
+        ) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
+        raise InputError([Problem(str(p), f"YAML 格式有误{where}")]) from exc
+
+
+def _indicator_of(item_id: str) -> int | None:
+    head = item_id.strip().split(".", 1)[0]
+    return int(head) if head.isdigit() else None
