@@ -1,0 +1,97 @@
+"""Batch scoring over JSON Lines: one evaluation input per line in, one scorecard per line out.
+
+No terminal output and no typer or rich in here: ``make bench`` times :func:`score_lines`
+directly. An invalid line yields ``{"line": N, "errors": [...]}`` in its place and the run goes
+on, so the output has one line per non-blank input line, in input order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TextIO
+
+from demozone.core.errors import InputError
+from demozone.core.inputs import parse_input
+from demozone.core.loader import Framework
+from demozone.core.scoring import score
+
+_COMPACT = (",", ":")
+_BOM = "\ufeff"
+
+# The json module's messages, said in Chinese (the message is the part before ": line …").
+_JSON_MESSAGES = {
+    "Expecting value": "此处应为一个值",
+    "Expecting property name enclosed in double quotes": "键名应使用英文双引号括起来",
+    "Expecting ',' delimiter": "缺少英文逗号",
+    "Expecting ':' delimiter": "缺少英文冒号",
+    "Extra data": "一个 JSON 值之后还有多余内容",
+    "Unterminated string starting at": "字符串缺少结束的引号",
+    "Invalid control character at": "字符串中有非法的控制字符",
+    "Invalid \\escape": "非法的转义字符",
+    "Illegal trailing comma before end of object": "对象末尾多了逗号",
+    "Illegal trailing comma before end of array": "数组末尾多了逗号",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    scored: int
+    failed: int
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+def score_lines(lines: Iterable[str | bytes], out: TextIO, framework: Framework) -> BatchResult:
+    """Score each non-blank line (a SPEC §4 document as JSON) and write one JSON line per line.
+
+    Lines may be text or UTF-8 bytes; line numbers count every line, blank ones included.
+    """
+    loads, dumps, write = json.loads, json.dumps, out.write
+    scored = failed = 0
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        errors: list[dict[str, str]]
+        try:
+            if isinstance(line, str) and line.startswith(_BOM):
+                line = line[1:]
+            data = loads(line, parse_float=Decimal)
+        except (ValueError, RecursionError) as exc:
+            errors = [{"path": "", "message": json_error_message(exc, within_line=True)}]
+        else:
+            try:
+                card = score(framework, parse_input(data, framework))
+            except InputError as exc:
+                errors = exc.as_list()
+            else:
+                write(dumps(card.to_dict(), ensure_ascii=False, separators=_COMPACT))
+                write("\n")
+                scored += 1
+                continue
+        failed += 1
+        failure: dict[str, Any] = {"line": number, "errors": errors}
+        write(dumps(failure, ensure_ascii=False, separators=_COMPACT))
+        write("\n")
+    return BatchResult(scored, failed)
+
+
+def json_error_message(exc: ValueError | RecursionError, *, within_line: bool = False) -> str:
+    """Why a text is not JSON, in Chinese, with the position where the parser stopped.
+
+    ``within_line``: the text is one line of a batch, whose number is reported beside.
+    """
+    if isinstance(exc, RecursionError):
+        return "不是有效的 JSON：嵌套层数过多"
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 编码的文本"
+    if isinstance(exc, json.JSONDecodeError):
+        why = _JSON_MESSAGES.get(exc.msg, exc.msg)
+        where = f"第 {exc.colno} 列" if within_line else f"第 {exc.lineno} 行第 {exc.colno} 列"
+        return f"不是有效的 JSON：{where}，{why}"
+    return f"不是有效的 JSON：{exc}"
