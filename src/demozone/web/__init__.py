@@ -1,0 +1,1 @@
+"""The web platform (SPEC §7): Django on top of the pure scoring core."""

@@ -1,0 +1,143 @@
+"""Read-only pages: 驾驶舱, 指标体系, 评分表, 指标详情, and the list of campaigns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from demozone.core.errors import InputError
+from demozone.web.campaigns.access import campaign_access, default_campaign_id
+from demozone.web.campaigns.errors import CampaignError
+from demozone.web.campaigns.models import Campaign, Membership
+from demozone.web.campaigns.services import dump_document, export_document
+from demozone.web.campaigns.templating import create_campaign, template_ids
+from demozone.web.dashboard import services
+from demozone.web.dashboard.forms import CampaignForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    campaign_id = default_campaign_id(request.user)
+    if campaign_id is None:
+        return redirect("campaign_list")
+    return dashboard(request, campaign_id)
+
+
+@login_required
+def dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    access = campaign_access(request.user, campaign_id)
+    try:
+        view = services.overview(access)
+    except InputError as exc:
+        return _invalid_data(request, access, exc)
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {"access": access, "campaign": access.campaign, "nav": "dashboard", "view": view},
+    )
+
+
+@login_required
+def scorecard(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    access = campaign_access(request.user, campaign_id)
+    try:
+        view = services.overview(access)
+    except InputError as exc:
+        return _invalid_data(request, access, exc)
+    return render(
+        request,
+        "dashboard/scorecard.html",
+        {"access": access, "campaign": access.campaign, "nav": "scorecard", "view": view},
+    )
+
+
+@login_required
+def framework_tree(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    access = campaign_access(request.user, campaign_id)
+    fw = access.campaign.core_framework
+    zone = access.campaign.region.zone
+    rules = {ind.number: services.rule_lines(ind, fw, zone) for ind in fw.indicators}
+    return render(
+        request,
+        "dashboard/framework.html",
+        {
+            "access": access,
+            "campaign": access.campaign,
+            "nav": "framework",
+            "fw": fw,
+            "rules": rules,
+        },
+    )
+
+
+@login_required
+def indicator_detail(request: HttpRequest, campaign_id: int, number: int) -> HttpResponse:
+    access = campaign_access(request.user, campaign_id)
+    try:
+        view = services.overview(access)
+        detail = services.indicator_detail(view, number)
+    except InputError as exc:
+        return _invalid_data(request, access, exc)
+    return render(
+        request,
+        "dashboard/indicator.html",
+        {"access": access, "campaign": access.campaign, "nav": "dashboard", "d": detail},
+    )
+
+
+@login_required
+def export(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
+    access = campaign_access(request.user, campaign_id)
+    if fmt not in ("yaml", "json"):
+        raise PermissionDenied("只能导出 YAML 或 JSON 文件")
+    text = dump_document(export_document(access.campaign), fmt)
+    response = HttpResponse(text, content_type=f"application/{fmt}; charset=utf-8")
+    filename = f"campaign-{access.campaign.pk}-{dt.date.today():%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None, templates=template_ids())
+    if request.method == "POST":
+        if not request.user.is_superuser:
+            raise PermissionDenied("只有系统管理员可以新建创建活动")
+        if form.is_valid():
+            try:
+                campaign = create_campaign(**form.arguments())
+            except CampaignError as exc:
+                form.add_error(None, exc.describe())
+            else:
+                messages.success(
+                    request, f"已创建“{campaign.name}”，成员单位与责任分工已按模板建立。"
+                )
+                return redirect("dashboard", campaign.pk)
+    if request.user.is_superuser:
+        campaigns = Campaign.objects.select_related("region")
+    else:
+        ids = Membership.objects.filter(user=request.user).values("campaign_id")
+        campaigns = Campaign.objects.select_related("region").filter(pk__in=ids)
+    return render(
+        request,
+        "dashboard/campaigns.html",
+        {"campaigns": campaigns, "form": form, "nav": "campaigns"},
+    )
+
+
+def _invalid_data(request: HttpRequest, access: object, exc: InputError) -> HttpResponse:
+    # Stored data is validated on every write, so this only happens after a framework or rule
+    # change; the office sees every problem instead of an error page.
+    return render(
+        request,
+        "dashboard/invalid.html",
+        {"access": access, "campaign": access.campaign, "problems": exc.problems},  # type: ignore[attr-defined]
+        status=500,
+    )

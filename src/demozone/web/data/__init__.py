@@ -1,0 +1,1 @@
+"""Bundled campaign templates and demo data (YAML)."""
