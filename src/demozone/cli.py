@@ -812,6 +812,22 @@ def _write_atomically(path: Path, text: str) -> None:
         raise CliError(f"无法写入 {path}：{os_reason(exc)}", code=EXIT_FAILURE) from None
 
 
+# --- the web platform ---------------------------------------------------------------------------
+
+
+@app.command(
+    "manage",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def manage(ctx: typer.Context) -> None:
+    """运行 Web 平台的管理命令（Django），如 bootstrap、serve、create_campaign、export_campaign。"""
+    # Imported here so that scoring and validation never load Django.
+    from demozone.web.manage import main as manage_main  # noqa: PLC0415
+
+    raise typer.Exit(manage_main(list(ctx.args)))
+
+
 # --- entry point --------------------------------------------------------------------------------
 
 
