@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint format bench clean
+.PHONY: setup run web-assets test lint format bench clean
 
 setup: $(STAMP)
 
@@ -15,8 +15,20 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-run: setup
-	$(BIN)/demozone score examples/passing-city.yaml
+# The web platform's front-end packages (htmx, ECharts, Bulma) come from npm, served locally.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+web-assets: $(NODE_STAMP)
+
+# Migrate, load the demo campaign if the database is empty, create `admin`, then serve with
+# gunicorn on 127.0.0.1:8000 (DEMOZONE_PORT changes the port).
+run: setup $(NODE_STAMP)
+	$(BIN)/python -m demozone.web.manage bootstrap
+	$(BIN)/python -m demozone.web.manage serve
 
 test: setup lint
 	$(BIN)/python -m pytest -n 2 -q

@@ -1,5 +1,167 @@
+"""REST API at /api/v1/ (django-ninja; schema at /api/v1/openapi.json, docs served locally).
+
+Session auth (with CSRF) for the browser, ``Authorization: Bearer <token>`` for scripts. Writes go
+through the same services and checks as the forms: the core's InputError becomes 422 with every
+problem and its path.
+"""
+
 from __future__ import annotations
 
-from ninja import NinjaAPI
+import json
+from decimal import Decimal
+from typing import Any
 
-api = NinjaAPI(title="示范区创建评估平台接口", version="1", urls_namespace="api")
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, SessionAuth
+
+from demozone.core.errors import InputError, Problem
+from demozone.web.accounts.models import ApiToken
+from demozone.web.api import schemas
+from demozone.web.campaigns.access import Access, campaign_access
+from demozone.web.campaigns.errors import NotAllowedError
+from demozone.web.campaigns.models import Assignment, Campaign, Framework, Membership
+from demozone.web.campaigns.services import (
+    Change,
+    apply_changes,
+    evaluate,
+    export_document,
+    import_document,
+)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="示范区创建评估平台接口",
+    version="1",
+    description="创建活动、指标体系、评估数据与评分表。浏览器使用会话登录（需 CSRF），脚本使用 `Authorization: Bearer <令牌>`（`demozone manage create_token 用户名` 生成）。",
+    urls_namespace="api",
+    auth=[BearerToken(), SessionAuth()],
+)
+
+
+def _problems(status: int, detail: str, problems: tuple[Problem, ...] = ()) -> dict[str, Any]:
+    return {
+        "detail": detail,
+        "problems": [{"path": p.path, "message": p.message} for p in problems],
+    }
+
+
+@api.exception_handler(InputError)
+def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
+    return api.create_response(request, _problems(422, exc.describe(), exc.problems), status=422)
+
+
+@api.exception_handler(NotAllowedError)
+def _not_allowed(request: HttpRequest, exc: NotAllowedError) -> HttpResponse:
+    return api.create_response(request, _problems(403, exc.describe(), exc.problems), status=403)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "没有权限"}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "不存在"}, status=404)
+
+
+def _access(request: HttpRequest, campaign_id: int) -> Access:
+    return campaign_access(request.auth, campaign_id)  # type: ignore[attr-defined]
+
+
+def _json_body(request: HttpRequest) -> Any:
+    # Parsed again with exact decimals: a float must never come near a figure.
+    try:
+        return json.loads(request.body or b"null", parse_float=Decimal)
+    except ValueError as exc:
+        raise InputError([Problem("", f"JSON 语法错误：{exc}")]) from exc
+
+
+@api.get("/campaigns", response=list[schemas.CampaignOut], summary="创建活动列表")
+def list_campaigns(request: HttpRequest) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    campaigns = Campaign.objects.select_related("region", "framework")
+    if not user.is_superuser:
+        campaigns = campaigns.filter(
+            pk__in=Membership.objects.filter(user=user).values("campaign_id")
+        )
+    return [schemas.campaign_out(c) for c in campaigns]
+
+
+@api.get("/campaigns/{campaign_id}", response=schemas.CampaignDetailOut, summary="创建活动详情")
+def get_campaign(request: HttpRequest, campaign_id: int) -> Any:
+    access = _access(request, campaign_id)
+    campaign = access.campaign
+    return schemas.campaign_detail(
+        campaign,
+        list(campaign.departments.all()),
+        list(Assignment.objects.filter(campaign=campaign)),
+    )
+
+
+@api.get("/frameworks", response=list[schemas.FrameworkOut], summary="指标体系列表")
+def list_frameworks(request: HttpRequest) -> Any:
+    return [schemas.framework_out(f) for f in Framework.objects.defer("text")]
+
+
+@api.get("/frameworks/{framework_pk}", response=schemas.FrameworkDetailOut, summary="指标体系全文")
+def get_framework(request: HttpRequest, framework_pk: int) -> Any:
+    row = Framework.objects.filter(pk=framework_pk).first()
+    if row is None:
+        raise Http404("指标体系不存在")
+    return schemas.framework_detail(row)
+
+
+@api.get(
+    "/campaigns/{campaign_id}/data", response=dict[str, Any], summary="评估数据（SPEC §4 格式）"
+)
+def get_data(request: HttpRequest, campaign_id: int) -> Any:
+    return export_document(_access(request, campaign_id).campaign)
+
+
+@api.patch(
+    "/campaigns/{campaign_id}/data",
+    response={200: dict[str, Any], 403: schemas.ProblemsOut, 422: schemas.ProblemsOut},
+    summary="修改部分数据（联络员只能修改本单位分工指标的数据）",
+)
+def patch_data(request: HttpRequest, campaign_id: int, payload: schemas.ChangesIn) -> Any:
+    access = _access(request, campaign_id)
+    body = _json_body(request)
+    changes = [
+        Change(str(c.get("path", "")), c.get("value"), c.get("note"))
+        for c in (body or {}).get("changes", [])
+        if isinstance(c, dict)
+    ]
+    allowed = access.editable_paths(Assignment.objects.filter(campaign=access.campaign))
+    apply_changes(access.campaign, changes, request.auth, allowed=allowed.__contains__)  # type: ignore[attr-defined]
+    access.campaign.refresh_from_db()
+    return export_document(access.campaign)
+
+
+@api.put(
+    "/campaigns/{campaign_id}/data",
+    response={200: dict[str, Any], 403: schemas.ProblemsOut, 422: schemas.ProblemsOut},
+    summary="以一份评估数据文件替换全部数据（全部成功或全部不写入；仅领导小组办公室）",
+)
+def put_data(request: HttpRequest, campaign_id: int, payload: dict[str, Any]) -> Any:
+    access = _access(request, campaign_id)
+    if not access.edits_all:
+        raise PermissionDenied("只有领导小组办公室可以整体导入评估数据")
+    import_document(access.campaign, _json_body(request), request.auth, source="接口导入")  # type: ignore[attr-defined]
+    access.campaign.refresh_from_db()
+    return export_document(access.campaign)
+
+
+@api.get("/campaigns/{campaign_id}/scorecard", response=dict[str, Any], summary="评分表（SPEC §5）")
+def get_scorecard(request: HttpRequest, campaign_id: int) -> Any:
+    return evaluate(_access(request, campaign_id).campaign).scorecard.to_dict()

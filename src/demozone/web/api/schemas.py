@@ -1,0 +1,137 @@
+"""The API's response and request shapes (they document themselves in the OpenAPI schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+
+from demozone.web.campaigns.models import Assignment, Campaign, Department, Framework
+
+
+class RegionOut(Schema):
+    id: int
+    name: str
+    level: str
+    zone: str
+
+
+class FrameworkOut(Schema):
+    id: int
+    code: str
+    name: str
+    version: str
+    sha256: str
+
+
+class FrameworkDetailOut(FrameworkOut):
+    document: dict[str, Any]
+    text: str
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    region: RegionOut
+    framework: FrameworkOut
+    years: list[int]
+    approval_date: dt.date | None
+    deadline: dt.date | None
+    status: str
+    status_name: str
+    is_demo: bool
+    revision: int
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    is_member: bool
+    hosts_office: bool
+
+
+class AssignmentOut(Schema):
+    indicator: int
+    lead: int | None
+    supporting: list[int]
+
+
+class CampaignDetailOut(CampaignOut):
+    departments: list[DepartmentOut]
+    assignments: list[AssignmentOut]
+
+
+class ChangeIn(Schema):
+    path: str
+    value: Any = None
+    note: str | None = None
+
+
+class ChangesIn(Schema):
+    changes: list[ChangeIn]
+
+
+class ProblemOut(Schema):
+    path: str
+    message: str
+
+
+class ProblemsOut(Schema):
+    detail: str
+    problems: list[ProblemOut] = []
+
+
+def framework_out(f: Framework) -> dict[str, Any]:
+    return {"id": f.pk, "code": f.code, "name": f.name, "version": f.version, "sha256": f.sha256}
+
+
+def framework_detail(f: Framework) -> dict[str, Any]:
+    return {
+        **framework_out(f),
+        "document": f.load().doc.model_dump(mode="json"),
+        "text": f.text,
+    }
+
+
+def campaign_out(c: Campaign) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "region": {
+            "id": c.region.pk,
+            "name": c.region.name,
+            "level": c.region.level,
+            "zone": c.region.zone,
+        },
+        "framework": framework_out(c.framework),
+        "years": list(c.years),
+        "approval_date": c.approval_date,
+        "deadline": c.deadline,
+        "status": c.status,
+        "status_name": c.get_status_display(),
+        "is_demo": c.is_demo,
+        "revision": c.revision,
+    }
+
+
+def campaign_detail(
+    c: Campaign, departments: list[Department], assignments: list[Assignment]
+) -> dict[str, Any]:
+    by_number: dict[int, dict[str, Any]] = {}
+    for a in assignments:
+        entry = by_number.setdefault(
+            a.indicator, {"indicator": a.indicator, "lead": None, "supporting": []}
+        )
+        if a.is_lead:
+            entry["lead"] = a.department_id
+        else:
+            entry["supporting"].append(a.department_id)
+    return {
+        **campaign_out(c),
+        "departments": [
+            {"id": d.pk, "name": d.name, "is_member": d.is_member, "hosts_office": d.hosts_office}
+            for d in departments
+        ],
+        "assignments": [by_number[n] for n in sorted(by_number)],
+    }
