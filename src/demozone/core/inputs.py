@@ -161,8 +161,14 @@ class _Collector:
         if not result.is_finite():
             self.add(path, "应为有限数字")
             return None
-        if len(result.as_tuple().digits) > MAX_DIGITS and result != result.to_integral_value():
+        fraction = result != result.to_integral_value()
+        if len(result.as_tuple().digits) > MAX_DIGITS and fraction:
             self.add(path, f"有效数字不能超过 {MAX_DIGITS} 位")
+            return None
+        # A tiny figure such as 1E-90 has few digits but, added to 100 or to a large figure,
+        # more than exact scoring can hold.
+        if fraction and -int(result.as_tuple().exponent) > MAX_DIGITS:
+            self.add(path, f"小数位数不能超过 {MAX_DIGITS} 位")
             return None
         if abs(result) >= Decimal(10) ** MAX_DIGITS:
             self.add(path, f"数值过大（应小于 10 的 {MAX_DIGITS} 次方）")
@@ -220,11 +226,15 @@ def _kind(value: Any) -> str:
         return "映射"
     if isinstance(value, list | tuple):
         return "列表"
-    return type(value).__name__
+    if isinstance(value, int | float | Decimal):
+        return f"数字 {value}"
+    return f"{type(value).__name__} 类型的值"
 
 
 def _show(value: Any) -> str:
-    return _kind(value) if not isinstance(value, int | Decimal) else str(value)
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return _kind(value)
+    return str(value)
 
 
 def _fmt(value: Decimal) -> str:

@@ -56,7 +56,9 @@ from demozone.core.scorecard import (
 from demozone.core.words import holds, said
 
 _EXACT = Context(prec=80, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
-_DISPLAY = Context(prec=28)
+# Enough digits to show any ratio of two accepted figures (each < 10**15, at most 15 decimal
+# places) to 2 decimals: at most 10**32 %, 35 digits.
+_DISPLAY = Context(prec=40)
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _TWO_PLACES = Decimal("0.01")
@@ -390,6 +392,9 @@ def _item(
             reason = f"尚未判定（{listed}），暂不得分"
         else:
             reason = f"缺少数据：{listed}，暂不得分"
+        if run.judgment(item_id) is not None:
+            # A judgment stands in only for a figure that cannot be computed (SPEC §3).
+            run.warn(f"judgments.{item_id}：该项缺少数据，判定未采用")
         return ItemResult(item_id, _ZERO, points, "missing", reason, missing=paths)
     judged = run.judgment(item_id)
     if outcome.undefined:
