@@ -12,14 +12,20 @@ from demozone.reports.context import (
     ReportContext,
     ReportError,
     context_from_document,
-    read_input_file,
+    context_from_input,
 )
+from demozone.reports.render import FORMATS, MEDIA_TYPES, default_filename, render, write_file
 
 __all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
     "DataRow",
     "EvidenceRef",
     "ReportContext",
     "ReportError",
     "context_from_document",
-    "read_input_file",
+    "context_from_input",
+    "default_filename",
+    "render",
+    "write_file",
 ]

@@ -18,12 +18,14 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table
@@ -50,18 +52,18 @@ CONDENSE_TWIPS = -5  # −0.25 pt
 # --- low-level helpers ----------------------------------------------------------------------
 
 
-def _set(el: OxmlElement, tag: str, **attrs: str) -> OxmlElement:
+def _set(el: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
     """The child ``tag`` of ``el`` (created if absent) with ``attrs`` set."""
-    child = el.find(qn(tag))
-    if child is None:
-        child = OxmlElement(tag)
+    found: BaseOxmlElement | None = el.find(qn(tag))
+    child = found if found is not None else OxmlElement(tag)
+    if found is None:
         el.append(child)
     for key, value in attrs.items():
         child.set(qn(f"w:{key}"), value)
     return child
 
 
-def set_fonts(rpr: OxmlElement, name: str) -> None:
+def set_fonts(rpr: BaseOxmlElement, name: str) -> None:
     """All four font slots to ``name``; East-Asian text only follows ``w:eastAsia``, and a theme
     attribute would override an explicit name, so those are removed."""
     fonts = _set(rpr, "w:rFonts")
@@ -72,7 +74,7 @@ def set_fonts(rpr: OxmlElement, name: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _style(doc: Document, name: str, *, base: str | None = "Normal") -> ParagraphStyle:
+def _style(doc: DocxDocument, name: str, *, base: str | None = "Normal") -> ParagraphStyle:
     styles = doc.styles
     try:
         style = styles[name]
@@ -176,8 +178,10 @@ def _cell_text(cell: object, text: str, style: str) -> None:
         par.add_run(text)
 
 
-def _table(doc: Document, widths_mm: list[float], header: list[str], header_style: str) -> Table:
-    table = doc.add_table(rows=1, cols=len(widths_mm))
+def _table(
+    doc: DocxDocument, widths_mm: list[float], header: list[str], header_style: str
+) -> Table:
+    table: Table = doc.add_table(rows=1, cols=len(widths_mm))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -210,7 +214,7 @@ def _row(
     merge: bool = False,
     last: bool = False,
 ) -> None:
-    row = table.add_row()
+    row = table.add_row()  # type: ignore[no-untyped-call]
     for i, width in enumerate(widths_mm):
         row.cells[i].width = Mm(width)
     if merge:
@@ -231,7 +235,7 @@ def _tag_row(table: Table, tag: str, style: str, widths_mm: list[float]) -> None
 # --- the document ---------------------------------------------------------------------------
 
 
-def build() -> Document:
+def build() -> DocxDocument:
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -379,18 +383,24 @@ def build() -> Document:
             keep_with_next=keep,
         )
 
+    # python-docx's stock styles (Heading 4–9, Caption, Quote …) name theme fonts, which would win
+    # over the document's fonts in Word; without them they inherit 仿宋_GB2312.
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):
+        for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            fonts.attrib.pop(qn(f"w:{attr}"), None)
+
     _footers(doc)
     _body(doc)
     return doc
 
 
-def _footers(doc: Document) -> None:
+def _footers(doc: DocxDocument) -> None:
     section = doc.sections[0]
     _page_number_paragraph(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT, "right")
     _page_number_paragraph(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT, "left")
 
 
-def _p(doc: Document, text: str = "", style: str = "Normal", *, keep: bool = False) -> None:
+def _p(doc: DocxDocument, text: str = "", style: str = "Normal", *, keep: bool = False) -> None:
     par = doc.add_paragraph(style=style)
     if keep:
         par.paragraph_format.keep_with_next = True
@@ -398,7 +408,7 @@ def _p(doc: Document, text: str = "", style: str = "Normal", *, keep: bool = Fal
         par.add_run(text)
 
 
-def _body(doc: Document) -> None:
+def _body(doc: DocxDocument) -> None:
     _p(doc, "{{ title }}", "Title")
     _p(doc)
     _p(doc, "{{ intro }}")

@@ -173,8 +173,8 @@ def radar_chart(rates: Sequence[Rate], threshold: Decimal, font: FontFile | None
     for i in range(n):
         draw.line([(cx, cy), point(i, 1.0)], fill=GRID, width=SCALE)
 
-    ring = [point(i, float(threshold)) for i in range(n)]
-    _dashed(draw, [*ring, ring[0]], THRESHOLD, 3 * SCALE, dash=10)
+    bound = [point(i, float(threshold)) for i in range(n)]
+    _dashed(draw, [*bound, bound[0]], THRESHOLD, 3 * SCALE, dash=10)
 
     overlay = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     area = [point(i, float(item.rate)) for i, item in enumerate(rates)]

@@ -8,22 +8,17 @@ and adds the responsibility table, the accepted evidence and the provenance of e
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
-from demozone.core.errors import InputError, Problem, _ProblemsError
+from demozone.core.errors import _ProblemsError
 from demozone.core.inputs import EvaluationInput, parse_input
 from demozone.core.loader import Framework, load_bundled
 from demozone.core.scorecard import Scorecard
 from demozone.core.scoring import score
-from demozone.core.yamlio import load_yaml
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ISSUER_TEMPLATE = "{region}创建全国网络市场监管与服务示范区工作领导小组办公室"
@@ -119,42 +114,24 @@ def context_from_document(
 ) -> ReportContext:
     """Parse and score a SPEC §4 document (raises :class:`InputError` with every problem)."""
     fw = framework or load_bundled()
-    evaluation = parse_input(data, fw)
+    return context_from_input(fw, parse_input(data, fw), date=date, issuer=issuer)
+
+
+def context_from_input(
+    framework: Framework,
+    evaluation: EvaluationInput,
+    *,
+    date: dt.date | None = None,
+    issuer: str | None = None,
+) -> ReportContext:
+    """What an input file alone gives: no departments, no evidence, no provenance."""
     return ReportContext(
-        framework=fw,
+        framework=framework,
         evaluation=evaluation,
-        scorecard=score(fw, evaluation),
+        scorecard=score(framework, evaluation),
         date=date or today(),
         issuer=issuer,
     )
-
-
-def read_input_file(path: str | Path) -> Any:
-    """A YAML or JSON input file as a document with exact decimals.
-
-    Raises :class:`InputError` naming the file when it cannot be read or parsed.
-    """
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(str(p), f"无法读取文件：{exc.strerror or exc}")]) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(p), "文件不是 UTF-8 编码的文本")]) from exc
-    try:
-        if p.suffix.lower() == ".json":
-            return json.loads(text, parse_float=Decimal)
-        return load_yaml(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            [Problem(str(p), f"JSON 格式有误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}")]
-        ) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
-        raise InputError([Problem(str(p), f"YAML 格式有误{where}")]) from exc
 
 
 def _indicator_of(item_id: str) -> int | None:

@@ -124,7 +124,7 @@ def template_context(ctx: ReportContext, tpl: DocxTemplate | None = None) -> dic
         )
 
     lost = sum((ind.max - ind.score for ind in sc.indicators), Decimal(0))
-    shortfall_levels = []
+    shortfall_levels: list[dict[str, Any]] = []
     for level in fw.levels:
         mine = [s for s in shortfalls if fw.placement[s.number].level.code == level.code]
         if not mine:
@@ -228,7 +228,7 @@ def template_context(ctx: ReportContext, tpl: DocxTemplate | None = None) -> dic
             context["charts_note"] = f"（图表从略：{exc.problems[0].message}。）"
         else:
             context["bar_chart"] = InlineImage(tpl, io.BytesIO(bar), width=Mm(150))
-            context["radar_chart"] = InlineImage(tpl, io.BytesIO(radar), width=Mm(120))
+            context["radar_chart"] = InlineImage(tpl, io.BytesIO(radar), width=Mm(100))
     return context
 
 

@@ -211,7 +211,8 @@ def shortfall_views(ctx: ReportContext) -> tuple[ShortfallView, ...]:
         for item in ind.items:
             if item.score >= item.max:
                 continue
-            label = "" if item.id == str(ind.number) else f"{item.id} "
+            # A whole indicator, or a year whose reason already starts with 「2023年」, needs no label.
+            label = "" if item_line(ind, item) == item.reason else f"{item.id} "
             if item.status == "missing":
                 wanted = "、".join(describe_path(fw, p) for p in item.missing) or "相关数据"
                 gaps.append(f"{label}缺少{wanted}，暂不得分（少 {fmt(item.max - item.score)} 分）")
@@ -328,12 +329,12 @@ def figure_views(ctx: ReportContext) -> tuple[FigureView, ...]:
             )
         )
     for item_id, judgment in ev.judgments.items():
-        value = (
+        said = (
             ("是" if judgment else "否") if isinstance(judgment, bool) else f"{_plain(judgment)} 分"
         )
         rows.append(
             FigureView(
-                f"judgments.{item_id}", describe_path(fw, f"judgments.{item_id}"), "", "", value
+                f"judgments.{item_id}", describe_path(fw, f"judgments.{item_id}"), "", "", said
             )
         )
     for item_id, override in ev.overrides.items():

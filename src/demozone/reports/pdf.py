@@ -64,10 +64,13 @@ def lines_only_grid(docx: bytes) -> bytes:
 
 
 def docx_to_pdf(docx: bytes) -> bytes:
-    docx = lines_only_grid(docx)
     binary = soffice()
     if binary is None:
         raise ReportError([Problem("PDF", NO_SOFFICE)])
+    try:
+        docx = lines_only_grid(docx)
+    except zipfile.BadZipFile as exc:
+        raise ReportError([Problem("PDF", "待转换的文件不是有效的 .docx 文档")]) from exc
     with tempfile.TemporaryDirectory(prefix="demozone-pdf-") as tmp:
         work = Path(tmp)
         source = work / "report.docx"
