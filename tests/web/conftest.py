@@ -14,8 +14,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demozone.web.settings")
 os.environ.setdefault("DEMOZONE_DATA_DIR", tempfile.mkdtemp(prefix="demozone-test-"))
 os.environ.setdefault("DEMOZONE_SECRET_KEY", "test-only-secret-key-not-for-production")
 
-import django  # noqa: E402
-import pytest  # noqa: E402
+import django
+import pytest
+from django.contrib.auth import get_user_model
 
 # This conftest may be loaded after pytest-django's own start-up (when the whole suite runs), so
 # Django is set up here; pytest-django then sees configured settings and provides its fixtures.
@@ -42,6 +43,4 @@ def office(campaign):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def admin_user(db):  # type: ignore[no-untyped-def]
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.create_superuser("root", password="pw-root-123")

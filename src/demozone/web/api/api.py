@@ -153,7 +153,7 @@ def patch_data(request: HttpRequest, campaign_id: int, payload: schemas.ChangesI
     response={200: dict[str, Any], 403: schemas.ProblemsOut, 422: schemas.ProblemsOut},
     summary="以一份评估数据文件替换全部数据（全部成功或全部不写入；仅领导小组办公室）",
 )
-def put_data(request: HttpRequest, campaign_id: int, payload: dict[str, Any]) -> Any:
+def put_data(request: HttpRequest, campaign_id: int, payload: schemas.InputDocumentIn) -> Any:
     access = _access(request, campaign_id)
     if not access.edits_all:
         raise PermissionDenied("只有领导小组办公室可以整体导入评估数据")

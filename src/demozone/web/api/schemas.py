@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
+from pydantic import ConfigDict
 
 from demozone.web.campaigns.models import Assignment, Campaign, Department, Framework
 
@@ -70,6 +71,15 @@ class ChangeIn(Schema):
 
 class ChangesIn(Schema):
     changes: list[ChangeIn]
+
+
+class InputDocumentIn(Schema):
+    """A SPEC §4 evaluation input file (checked by the core, not here)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    region: dict[str, Any]
+    years: list[Any]
 
 
 class ProblemOut(Schema):

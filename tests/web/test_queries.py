@@ -1,0 +1,51 @@
+"""The dashboard and the data-entry page run a fixed number of queries, whatever the size."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .factories import make_campaign, make_user
+
+pytestmark = pytest.mark.django_db
+
+# session, user, membership (with campaign, region, framework, department), the four kinds of
+# data, departments, assignments.
+PAGE_QUERIES = {"dashboard": 9, "entry": 9, "scorecard": 9}
+
+
+@pytest.fixture
+def small():
+    return make_campaign(departments=2, filled=False, region="小城市", years=(2022, 2023))
+
+
+@pytest.fixture
+def large():
+    return make_campaign(departments=60, filled=True, region="大城市", years=(2022, 2023))
+
+
+@pytest.mark.parametrize("page", sorted(PAGE_QUERIES))
+def test_a_page_runs_the_same_queries_for_a_small_and_a_large_campaign(
+    client, django_assert_num_queries, small, large, page
+):
+    for campaign in (small, large):
+        client.force_login(make_user(f"office-{campaign.pk}", campaign, "office"))
+        url = reverse(page, args=[campaign.pk])
+        with django_assert_num_queries(PAGE_QUERIES[page]):
+            assert client.get(url).status_code == 200
+
+
+def test_the_large_campaign_really_is_large(large):
+    assert large.departments.count() == 60
+    assert large.metric_values.count() >= 50 and large.judgments.count() >= 58
+
+
+def test_the_entry_page_of_one_department_runs_the_same_queries(client, large):
+    client.force_login(make_user("office", large, "office"))
+    department = large.departments.first()
+    url = reverse("entry", args=[large.pk]) + f"?department={department.pk}"
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) == PAGE_QUERIES["entry"]
