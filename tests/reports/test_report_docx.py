@@ -14,10 +14,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Emu
 
+from conftest import require_system_deps
 from demozone.core.errors import InputError
 from demozone.reports import build_template
 from demozone.reports.context import ReportContext, ReportError, context_from_document
 from demozone.reports.docx import TEMPLATE, render_report
+from demozone.reports.fonts import chart_font
 from demozone.reports.model import fmt, pct
 
 
@@ -246,6 +248,8 @@ def test_every_indicator_below_its_points_is_a_shortfall_with_department_and_gap
 
 
 def test_charts_are_embedded_as_two_pictures(report: DocumentObject) -> None:
+    if chart_font() is None:
+        require_system_deps()
     assert len(report.inline_shapes) == 2
     assert "图1　各一级指标得分率与认定标准" in _texts(report)
 
