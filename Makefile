@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run web-assets test lint format bench clean
+.PHONY: setup system-deps run web-assets test lint format bench clean
 
 setup: $(STAMP)
 
@@ -30,7 +30,11 @@ run: setup $(NODE_STAMP)
 	$(BIN)/python -m demozone.web.manage bootstrap
 	$(BIN)/python -m demozone.web.manage serve
 
-test: setup lint
+# Debian packages the reports and browser tests need (LibreOffice, CJK fonts, poppler); idempotent.
+system-deps:
+	bash scripts/system-deps.sh
+
+test: setup system-deps lint
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: setup
@@ -42,8 +46,9 @@ format: setup
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: setup
+bench: setup system-deps
 	$(BIN)/python bench/bench_scoring.py
+	$(BIN)/python bench/bench_reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

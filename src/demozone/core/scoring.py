@@ -8,7 +8,6 @@ rounded figure. Only explanations divide, and they do it in their own display co
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from decimal import (
     ROUND_HALF_UP,
     Context,
@@ -19,6 +18,7 @@ from decimal import (
     Overflow,
     localcontext,
 )
+from typing import NamedTuple
 
 from demozone.core.framework import (
     AnyOfRule,
@@ -53,13 +53,14 @@ from demozone.core.scorecard import (
     Scorecard,
     Status,
 )
-from demozone.core.words import holds, said
+from demozone.core.words import OPERATORS, said
 
 _EXACT = Context(prec=80, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
 # Enough digits to show any ratio of two accepted figures (each < 10**15, at most 15 decimal
 # places) to 2 decimals: at most 10**32 %, 35 digits.
 _DISPLAY = Context(prec=40)
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 _TWO_PLACES = Decimal("0.01")
 
@@ -67,51 +68,32 @@ _TWO_PLACES = Decimal("0.01")
 # --- exact quantities -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Q:
-    """An exact quantity ``num / den`` (den > 0), compared by cross-multiplication."""
+class Q(NamedTuple):
+    """An exact quantity ``num / den`` (den > 0). Compared only through :func:`compare`."""
 
     num: Decimal
     den: Decimal
 
-    def key(self, other: Q) -> tuple[Decimal, Decimal]:
-        return self.num * other.den, other.num * self.den
-
-    def __gt__(self, other: Q) -> bool:
-        a, b = self.key(other)
-        return a > b
-
-    def __ge__(self, other: Q) -> bool:
-        a, b = self.key(other)
-        return a >= b
-
-    def __lt__(self, other: Q) -> bool:
-        a, b = self.key(other)
-        return a < b
-
-    def __le__(self, other: Q) -> bool:
-        a, b = self.key(other)
-        return a <= b
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Q):
-            return NotImplemented
-        a, b = self.key(other)
-        return a == b
-
-    def __hash__(self) -> int:  # pragma: no cover - quantities are never used as keys
-        return hash(_DISPLAY.divide(self.num, self.den))
-
-    def shown(self, scale: Decimal = Decimal(1), shift: Decimal = _ZERO) -> str:
+    def shown(self, scale: Decimal = _ONE, shift: Decimal = _ZERO) -> str:
         """``(num / den − shift) × scale`` rounded to 2 decimals, for explanations only."""
         value = _DISPLAY.divide(self.num, self.den)
-        value = _DISPLAY.multiply(_DISPLAY.subtract(value, shift), scale)
-        return format(value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP, context=_DISPLAY), "f")
+        if shift:
+            value = _DISPLAY.subtract(value, shift)
+        if scale != 1:
+            value = _DISPLAY.multiply(value, scale)
+        return str(value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP, context=_DISPLAY))
+
+
+def compare(word: str, left: Q, right: Q) -> bool:
+    """``left <word> right`` by cross-multiplication: no division, nothing rounded."""
+    return OPERATORS[word](left.num * right.den, right.num * left.den)
 
 
 def plain(value: Decimal) -> str:
     """A figure as the user wrote it: no exponent, no trailing zeros."""
-    text = format(value, "f")
+    text = str(value)
+    if "E" in text:
+        text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -119,18 +101,16 @@ def points_text(score: Decimal) -> str:
     return f"得 {plain(score)} 分" if score else "不得分"
 
 
-@dataclass(frozen=True, slots=True)
-class Missing:
+# The values below are built dozens of times per evaluation; NamedTuples are immutable and cheap.
+class Missing(NamedTuple):
     paths: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Undefined:
+class Undefined(NamedTuple):
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):
     value: Q
     text: str  # where the figure came from
     definition: str | None = None
@@ -332,8 +312,7 @@ class _Run:
 # --- item outcomes --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
+class _Outcome(NamedTuple):
     """A computed test: met or not, with its explanation; or why it could not be computed."""
 
     met: bool | None
@@ -356,7 +335,7 @@ def _combine_two(left: Resolved, right: Resolved, word: str) -> _Outcome:
     if missing or undefined:
         return _Outcome(None, "", missing, undefined)
     assert isinstance(left, Figure) and isinstance(right, Figure)
-    ok = holds(word, left.value, right.value)
+    ok = compare(word, left.value, right.value)
     return _Outcome(ok, f"{left.text}，{said(word, ok)} {right.text}")
 
 
@@ -496,7 +475,7 @@ def _ratio_bands(run: _Run, ind: Indicator, rule: RatioBandsRule) -> list[ItemRe
         )
         return [_item(run, str(ind.number), ind.points, outcome, _ZERO)]
     q = resolved.value
-    index, award = _band_for(rule.bands, lambda lo: q >= Q(lo, Decimal(1)))
+    index, award = _band_for(rule.bands, lambda lo: q.num >= lo * q.den)
     text = f"{resolved.text}，{_band_text(rule.bands, index, '%')}"
     return [_item(run, str(ind.number), ind.points, _Outcome(True, text), award)]
 
@@ -609,8 +588,12 @@ def _override(run: _Run, item: ItemResult) -> ItemResult:
     return ItemResult(item.id, o.score, item.max, "overridden", reason, computed=item.score)
 
 
-def _worst(statuses: Iterable[Status]) -> Status:
-    return max(statuses, key=SEVERITY.__getitem__, default="scored")
+def _worst(items: Iterable[ItemResult]) -> Status:
+    worst: Status = "scored"
+    for item in items:
+        if SEVERITY[item.status] > SEVERITY[worst]:
+            worst = item.status
+    return worst
 
 
 def score(
@@ -650,17 +633,22 @@ def score(
 
 
 def _score_indicator(run: _Run, ind: Indicator) -> IndicatorResult:
-    items = [_override(run, item) for item in _RULES[type(ind.rule)](run, ind, ind.rule)]
+    items = _RULES[type(ind.rule)](run, ind, ind.rule)
+    if run.data.overrides:
+        items = [_override(run, item) for item in items]
+    total = _ZERO
+    for item in items:
+        total += item.score
     place = run.fw.placement[ind.number]
     return IndicatorResult(
-        number=ind.number,
-        name=ind.name,
-        score=sum((i.score for i in items), _ZERO),
-        max=ind.points,
-        status=_worst(i.status for i in items),
-        items=tuple(items),
-        level=place.level.code,
-        group=place.group.code if place.group else None,
+        ind.number,
+        ind.name,
+        total,
+        ind.points,
+        _worst(items),
+        tuple(items),
+        place.level.code,
+        place.group.code if place.group else None,
     )
 
 
