@@ -17,12 +17,19 @@ os.environ.setdefault("DEMOZONE_SECRET_KEY", "test-only-secret-key-not-for-produ
 import django
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 # This conftest may be loaded after pytest-django's own start-up (when the whole suite runs), so
 # Django is set up here; pytest-django then sees configured settings and provides its fixtures.
 django.setup()
 
 from .factories import make_campaign, make_user  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Page bodies are cached per campaign revision; test databases reuse ids.
+    cache.clear()
 
 
 @pytest.fixture

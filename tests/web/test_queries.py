@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
 # session, user, membership (with campaign, region, framework, department), the four kinds of
 # data, departments, assignments.
 PAGE_QUERIES = {"dashboard": 9, "entry": 9, "scorecard": 9}
+# The dashboard's and scorecard's bodies are kept per data revision: then only session, user and
+# membership are read.
+WARM_QUERIES = 3
 
 
 @pytest.fixture
@@ -35,6 +38,28 @@ def test_a_page_runs_the_same_queries_for_a_small_and_a_large_campaign(
         url = reverse(page, args=[campaign.pk])
         with django_assert_num_queries(PAGE_QUERIES[page]):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["dashboard", "scorecard"])
+def test_a_kept_page_body_needs_only_the_users_queries(
+    client, django_assert_num_queries, large, page
+):
+    client.force_login(make_user("office", large, "office"))
+    url = reverse(page, args=[large.pk])
+    first = client.get(url).content.split(b"<main")[1]
+    with django_assert_num_queries(WARM_QUERIES):
+        assert client.get(url).content.split(b"<main")[1] == first
+
+
+def test_a_saved_change_shows_at_once_on_the_kept_dashboard(client, large):
+    client.force_login(make_user("office", large, "office"))
+    url = reverse("dashboard", args=[large.pk])
+    before = client.get(url).content.decode()
+    client.post(
+        reverse("entry_save", args=[large.pk, 10]), {"judgments.10": "0"}, HTTP_HX_REQUEST="true"
+    )
+    after = client.get(url).content.decode()
+    assert before != after and "89<small> / 100</small>" in after
 
 
 def test_the_large_campaign_really_is_large(large):

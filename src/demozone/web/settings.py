@@ -107,13 +107,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several gunicorn workers share the file: WAL lets readers run beside the writer, and
-    # IMMEDIATE transactions take the write lock up front instead of failing half-way.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Several gunicorn workers share the file: WAL (set once by `bootstrap`, kept in the file)
+    # lets readers run beside the writer, and IMMEDIATE transactions take the write lock up front
+    # instead of failing half-way.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA synchronous=NORMAL;",
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -6,11 +6,15 @@ its region and framework, its data (four queries), and its departments and assig
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404
+from django.utils import timezone
 
 from demozone.core.framework import (
     AnyOfRule,
@@ -26,7 +30,7 @@ from demozone.core.inputs import ZONE_NAMES
 from demozone.core.loader import Framework as CoreFramework
 from demozone.core.scorecard import STATUS_NAMES, IndicatorResult, Scorecard
 from demozone.web.campaigns.access import Access
-from demozone.web.campaigns.models import Assignment, Department
+from demozone.web.campaigns.models import Assignment, Campaign, Department
 from demozone.web.campaigns.needs import framework_needs, path_label
 from demozone.web.campaigns.services import (
     DepartmentProgress,
@@ -34,6 +38,8 @@ from demozone.web.campaigns.services import (
     department_progress,
     evaluate,
 )
+
+PAGE_CACHE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,33 @@ class Overview:
         for ind in self.scorecard.indicators:
             by_level.setdefault(ind.level, []).append(ind)
         return [(lv, by_level.get(lv.code, [])) for lv in self.scorecard.levels]
+
+
+def page_cache_key(page: str, campaign: Campaign) -> str:
+    """Rendered page bodies are kept per data revision: any change of the data, the departments,
+    the assignments or the region bumps ``revision`` (see campaigns.signals and the services)."""
+    parts = (
+        page,
+        campaign.pk,
+        campaign.created_at,  # a campaign re-created under the same id is another campaign
+        campaign.revision,
+        campaign.status,
+        campaign.deadline,
+        campaign.name,
+        campaign.is_demo,
+        timezone.localdate(),
+    )
+    digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
+    return f"demozone:page:{page}:{campaign.pk}:{digest}"
+
+
+def cached_body(page: str, campaign: Campaign, render: Callable[[], str]) -> str:
+    key = page_cache_key(page, campaign)
+    body = cache.get(key)
+    if body is None:
+        body = render()
+        cache.set(key, body, PAGE_CACHE_SECONDS)
+    return body
 
 
 def overview(access: Access) -> Overview:

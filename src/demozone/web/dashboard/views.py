@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from demozone.core.errors import InputError
@@ -31,30 +33,29 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    access = campaign_access(request.user, campaign_id)
-    try:
-        view = services.overview(access)
-    except InputError as exc:
-        return _invalid_data(request, access, exc)
-    return render(
-        request,
-        "dashboard/dashboard.html",
-        {"access": access, "campaign": access.campaign, "nav": "dashboard", "view": view},
-    )
+    return _overview_page(request, campaign_id, "dashboard")
 
 
 @login_required
 def scorecard(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    return _overview_page(request, campaign_id, "scorecard")
+
+
+def _overview_page(request: HttpRequest, campaign_id: int, page: str) -> HttpResponse:
+    """驾驶舱 and 评分表: the body depends on the campaign's data only, so it is rendered once per
+    data revision and kept; the frame (user, navigation) is rendered on every request."""
     access = campaign_access(request.user, campaign_id)
-    try:
+    context = {"access": access, "campaign": access.campaign, "nav": page}
+
+    def render_body() -> str:
         view = services.overview(access)
+        return render_to_string(f"dashboard/_{page}_body.html", {**context, "view": view})
+
+    try:
+        body = services.cached_body(page, access.campaign, render_body)
     except InputError as exc:
         return _invalid_data(request, access, exc)
-    return render(
-        request,
-        "dashboard/scorecard.html",
-        {"access": access, "campaign": access.campaign, "nav": "scorecard", "view": view},
-    )
+    return render(request, f"dashboard/{page}.html", {**context, "body": mark_safe(body)})
 
 
 @login_required

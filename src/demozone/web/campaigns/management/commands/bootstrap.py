@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from demozone.web.campaigns.models import Campaign
 from demozone.web.campaigns.services import import_document, read_document
@@ -47,6 +47,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode=WAL")
         call_command("collectstatic", interactive=False, verbosity=0)
         if not options["no_demo"] and not Campaign.objects.exists():
             campaign = load_demo()
