@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
+import orjson
+
 from demozone.core.errors import InputError
 from demozone.core.inputs import parse_input
 from demozone.core.loader import Framework
 from demozone.core.scoring import score
 
-_COMPACT = (",", ":")
 _BOM = "\ufeff"
 
 # The json module's messages, said in Chinese (the message is the part before ": line …").
@@ -51,7 +52,9 @@ def score_lines(lines: Iterable[str | bytes], out: TextIO, framework: Framework)
 
     Lines may be text or UTF-8 bytes; line numbers count every line, blank ones included.
     """
-    loads, dumps, write = json.loads, json.dumps, out.write
+    # orjson writes a scorecard about ten times faster than json.dumps: it is half of the cost of
+    # a batch line otherwise. Input stays with json.loads, whose parse_float keeps decimals exact.
+    loads, dumps, write = json.loads, orjson.dumps, out.write
     scored = failed = 0
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
@@ -70,14 +73,12 @@ def score_lines(lines: Iterable[str | bytes], out: TextIO, framework: Framework)
             except InputError as exc:
                 errors = exc.as_list()
             else:
-                write(dumps(card.to_dict(), ensure_ascii=False, separators=_COMPACT))
-                write("\n")
+                write(dumps(card.to_dict(), option=orjson.OPT_APPEND_NEWLINE).decode())
                 scored += 1
                 continue
         failed += 1
         failure: dict[str, Any] = {"line": number, "errors": errors}
-        write(dumps(failure, ensure_ascii=False, separators=_COMPACT))
-        write("\n")
+        write(dumps(failure, option=orjson.OPT_APPEND_NEWLINE).decode())
     return BatchResult(scored, failed)
 
 

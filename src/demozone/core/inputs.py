@@ -34,6 +34,7 @@ ZONE_NAMES: dict[str, str] = {"east": "东部", "central": "中部", "west": "�
 # Beyond 15 significant digits a decimal no longer survives a trip through a JSON float, and no
 # statistic a city enters has that many.
 MAX_DIGITS = 15
+_LIMIT = Decimal(10) ** MAX_DIGITS
 MIN_YEAR, MAX_YEAR = 2000, 2100
 TOP_KEYS = (
     "framework",
@@ -154,29 +155,45 @@ class _Collector:
                 self.add(_join(path, key), "未知字段（可能是拼写错误）")
 
     def number(self, value: Any, path: str, *, minimum: Decimal | None = None) -> Decimal | None:
-        result = to_decimal(value)
+        # Most figures are plain ints or short decimals: they skip the digit checks below.
+        kind = type(value)
+        if kind is int:
+            result: Decimal | None = Decimal(value)
+        elif kind is Decimal:
+            result = value
+        else:
+            result = to_decimal(value)
         if result is None:
             self.add(path, f"应为数字，实际为{_kind(value)}")
             return None
         if not result.is_finite():
             self.add(path, "应为有限数字")
             return None
-        fraction = result != result.to_integral_value()
-        if len(result.as_tuple().digits) > MAX_DIGITS and fraction:
-            self.add(path, f"有效数字不能超过 {MAX_DIGITS} 位")
-            return None
-        # A tiny figure such as 1E-90 has few digits but, added to 100 or to a large figure,
-        # more than exact scoring can hold.
-        if fraction and -int(result.as_tuple().exponent) > MAX_DIGITS:
-            self.add(path, f"小数位数不能超过 {MAX_DIGITS} 位")
-            return None
-        if abs(result) >= Decimal(10) ** MAX_DIGITS:
+        if kind is not int:
+            text = str(result)  # a short text without an exponent has few digits and places
+            if (len(text) > MAX_DIGITS or "E" in text) and not self._fits(result, path):
+                return None
+        if abs(result) >= _LIMIT:
             self.add(path, f"数值过大（应小于 10 的 {MAX_DIGITS} 次方）")
             return None
         if minimum is not None and result < minimum:
             self.add(path, f"应为不小于 {_fmt(minimum)} 的数字，实际为 {_fmt(result)}")
             return None
         return result
+
+    def _fits(self, result: Decimal, path: str) -> bool:
+        if result == result.to_integral_value():
+            return True
+        _sign, digits, exponent = result.as_tuple()
+        if len(digits) > MAX_DIGITS:
+            self.add(path, f"有效数字不能超过 {MAX_DIGITS} 位")
+            return False
+        # A tiny figure such as 1E-90 has few digits but, added to 100 or to a large figure,
+        # more than exact scoring can hold.
+        if -int(exponent) > MAX_DIGITS:
+            self.add(path, f"小数位数不能超过 {MAX_DIGITS} 位")
+            return False
+        return True
 
     def year(self, value: Any, path: str) -> int | None:
         if isinstance(value, bool):

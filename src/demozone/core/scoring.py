@@ -129,6 +129,8 @@ class _Run:
         self.fw = fw
         self.data = data
         self.ref = ref
+        self.counts = data.counts
+        self.judgments = data.judgments
         self.warnings: list[str] = []
 
     def warn(self, message: str) -> None:
@@ -152,7 +154,7 @@ class _Run:
         return metric.definitions.get(definition, metric.name)
 
     def judgment(self, item_id: str) -> Judgment | None:
-        return self.data.judgments.get(item_id)
+        return self.judgments.get(item_id)
 
     # yearly figures ----------------------------------------------------------------------
 
@@ -277,7 +279,7 @@ class _Run:
     def expr(self, e: Expr, percent: bool) -> tuple[Resolved, bool]:
         """An expression's value; the flag says whether it is a percentage."""
         if isinstance(e, CountExpr):
-            count = self.data.counts.get(e.count)
+            count = self.counts.get(e.count)
             if count is None:
                 return Missing((f"counts.{e.count}",)), False
             name = self.name(e.count)
@@ -288,7 +290,7 @@ class _Run:
             return Figure(Q(scaled, Decimal(1)), text), False
         if isinstance(e, RatioExpr):
             num_id, den_id = e.ratio
-            num, den = self.data.counts.get(num_id), self.data.counts.get(den_id)
+            num, den = self.counts.get(num_id), self.counts.get(den_id)
             absent = tuple(
                 f"counts.{mid}" for mid, v in ((num_id, num), (den_id, den)) if v is None
             )
@@ -395,15 +397,23 @@ def _item(
     return ItemResult(item_id, award, points, "scored", f"{outcome.text}，{points_text(award)}")
 
 
+# (is a bool, judgment, points) → (score, reason): the few possible judgments are worded once.
+_JUDGED: dict[tuple[bool, Judgment, Decimal], tuple[Decimal, str]] = {}
+
+
 def _judgment_item(run: _Run, item_id: str, points: Decimal) -> ItemResult:
-    judged = run.judgment(item_id)
+    judged = run.judgments.get(item_id)
     if judged is None:
         path = f"judgments.{item_id}"
         return ItemResult(
             item_id, _ZERO, points, "missing", f"尚未判定（{path}），暂不得分", (path,)
         )
-    score = _judged_score(judged, points)
-    return ItemResult(item_id, score, points, "scored", _judgment_text(judged, score, points))
+    key = (type(judged) is bool, judged, points)
+    found = _JUDGED.get(key)
+    if found is None:
+        score = _judged_score(judged, points)
+        found = _JUDGED[key] = (score, _judgment_text(judged, score, points))
+    return ItemResult(item_id, found[0], points, "scored", found[1])
 
 
 # --- rules ----------------------------------------------------------------------------------
