@@ -47,7 +47,8 @@ def pct(value: Any) -> str:
     if value is None:
         return "—"
     number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return f"{(number * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    shown = (number * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{shown.normalize():f}%" if shown == shown.to_integral_value() else f"{shown}%"
 
 
 @register.filter
