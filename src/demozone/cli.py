@@ -114,7 +114,7 @@ class _Group(TyperGroup):
 app = typer.Typer(
     cls=_Group,
     name="demozone",
-    help="示范区创建评估平台命令行工具：查看指标体系、校验评估数据、评分、生成填报模板。",
+    help="示范区创建评估平台命令行工具：查看指标体系、校验评估数据、评分、生成报告与填报模板。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -810,6 +810,65 @@ def _write_atomically(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise CliError(f"无法写入 {path}：{os_reason(exc)}", code=EXIT_FAILURE) from None
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+@app.command("report")
+def report_command(
+    file: Annotated[
+        Path, typer.Argument(help="评估数据文件（.yaml/.yml 或 .json）。", show_default=False)
+    ],
+    *,
+    fmt_: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="docx|xlsx|pdf",
+            help="文档格式：docx 自评报告、xlsx 评分工作簿、pdf 自评报告；默认按 --out 的扩展名。",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="写入的文件；省略时按地区与日期命名，写到当前目录。"),
+    ] = None,
+    issuer: Annotated[
+        str | None,
+        typer.Option(
+            "--issuer",
+            help="发文机关；默认为“{地区}创建全国网络市场监管与服务示范区工作领导小组办公室”。",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 --out 文件。")] = False,
+    framework: FrameworkOption = None,
+) -> None:
+    """由评估数据文件生成自评报告（.docx / .pdf，按 GB/T 9704 版式）或评分工作簿（.xlsx），无需数据库。"""
+    # Imported here: the document libraries are heavy and score/validate do not need them.
+    from demozone.reports.context import ReportError, context_from_input  # noqa: PLC0415
+    from demozone.reports.render import FORMATS, default_filename, render, write_file  # noqa: PLC0415
+
+    chosen = (fmt_ or (out.suffix.lstrip(".") if out and out.suffix else "docx")).lower()
+    if chosen not in FORMATS:
+        raise CliError(f"--format 应为 {'、'.join(FORMATS)} 之一，实际为 {fmt_ or chosen}")
+    if out is not None and out.exists() and not force:
+        raise CliError(f"{out} 已存在；如需覆盖请加 --force")
+    try:
+        loaded = load_input(file, framework)
+    except UnreadableFile as exc:
+        raise CliError(str(exc)) from None
+    except InputError as exc:
+        raise CliError(*_problem_lines(file, exc)) from None
+    try:
+        ctx = context_from_input(loaded.framework, loaded.data, issuer=issuer)
+        target = out or Path(default_filename(ctx, chosen))
+        if out is None and target.exists() and not force:
+            raise CliError(f"{target} 已存在；如需覆盖请加 --force 或用 --out 指定文件")
+        write_file(target, render(ctx, chosen))
+    except ReportError as exc:
+        raise CliError(*(str(p) for p in exc.problems), code=EXIT_FAILURE) from None
+    typer.echo(f"已生成{FORMATS[chosen]}：{target}")
 
 
 # --- the web platform ---------------------------------------------------------------------------
