@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.db import connections
 
 from demozone.web.accounts.models import ApiToken
 from demozone.web.campaigns.models import Campaign, Membership
@@ -10,6 +11,13 @@ from demozone.web.campaigns.services import evaluate
 from demozone.web.manage import main
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    # A command run through `main` closes every connection when it ends, as it should in
+    # production; on PostgreSQL that would also end the test's own transaction.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
 def test_bootstrap_loads_the_demo_and_creates_admin_with_a_password_shown_once(capsys, monkeypatch):
