@@ -153,3 +153,25 @@ def test_the_office_replaces_all_data_with_one_document(client, empty_campaign):
     card = client.get(f"/api/v1/campaigns/{empty_campaign.pk}/scorecard", **_auth(token)).json()
     fw = load_bundled()
     assert card == score(fw, parse_input(full_input(), fw)).to_dict()
+
+
+def test_each_value_lists_its_source_note_author_and_time(client, campaign, token):
+    _patch(
+        client,
+        campaign,
+        [{"path": "counts.total_tax", "value": 3000000.5, "note": "市税务局"}],
+        **_auth(token),
+    )
+    values = {
+        v["path"]: v
+        for v in client.get(f"/api/v1/campaigns/{campaign.pk}/values", **_auth(token)).json()
+    }
+    tax = values["counts.total_tax"]
+    assert (tax["value"], tax["text"], tax["note"], tax["entered_by"]) == (
+        3000000.5,
+        "3000000.5",
+        "市税务局",
+        "office",
+    )
+    assert values["judgments.11.3"]["value"] is True
+    assert values["large_operators[0]"]["value"]["name"] == "某电子商务有限公司"

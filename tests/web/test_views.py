@@ -168,3 +168,9 @@ def test_only_the_administrator_creates_campaigns_from_the_ui(client, admin_user
     assert response.status_code == 302
     again = client.post(reverse("campaign_list"), data).content.decode()
     assert "已存在" in again
+
+
+def test_the_health_check_needs_no_login_and_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/")
+    assert response.status_code == 200 and response.content == b"ok"

@@ -28,6 +28,7 @@ from demozone.web.campaigns.services import (
     evaluate,
     export_document,
     import_document,
+    load_data,
 )
 
 
@@ -127,6 +128,16 @@ def get_framework(request: HttpRequest, framework_pk: int) -> Any:
 )
 def get_data(request: HttpRequest, campaign_id: int) -> Any:
     return export_document(_access(request, campaign_id).campaign)
+
+
+@api.get(
+    "/campaigns/{campaign_id}/values",
+    response=list[schemas.ValueOut],
+    summary="逐项数据：数值、来源说明、填报人与时间",
+)
+def list_values(request: HttpRequest, campaign_id: int) -> Any:
+    campaign = _access(request, campaign_id).campaign
+    return schemas.values_out(campaign, load_data(campaign))
 
 
 @api.patch(

@@ -8,7 +8,10 @@ from typing import Any
 from ninja import Schema
 from pydantic import ConfigDict
 
+from demozone.core.scorecard import number
+from demozone.web.campaigns.fields import to_text
 from demozone.web.campaigns.models import Assignment, Campaign, Department, Framework
+from demozone.web.campaigns.services import CampaignData, value_path
 
 
 class RegionOut(Schema):
@@ -61,6 +64,15 @@ class AssignmentOut(Schema):
 class CampaignDetailOut(CampaignOut):
     departments: list[DepartmentOut]
     assignments: list[AssignmentOut]
+
+
+class ValueOut(Schema):
+    path: str
+    value: Any
+    text: str
+    note: str
+    entered_by: str | None
+    entered_at: dt.datetime
 
 
 class ChangeIn(Schema):
@@ -145,3 +157,49 @@ def campaign_detail(
         ],
         "assignments": [by_number[n] for n in sorted(by_number)],
     }
+
+
+def _who(user: Any) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def values_out(c: Campaign, data: CampaignData) -> list[dict[str, Any]]:
+    fw = c.core_framework
+    rows: list[dict[str, Any]] = [
+        {
+            "path": value_path(v, fw),
+            "value": number(v.value),
+            "text": to_text(v.value),
+            "note": v.source_note,
+            "entered_by": _who(v.entered_by),
+            "entered_at": v.entered_at,
+        }
+        for v in data.values
+    ]
+    rows += [
+        {
+            "path": f"judgments.{j.item}",
+            "value": j.met if j.met is not None else number(j.score),
+            "text": str(j.met).lower() if j.met is not None else to_text(j.score),
+            "note": j.note,
+            "entered_by": _who(j.entered_by),
+            "entered_at": j.entered_at,
+        }
+        for j in data.judgments
+    ]
+    rows += [
+        {
+            "path": f"large_operators[{i}]",
+            "value": {
+                "name": op.name,
+                "year": op.year,
+                "ecommerce_sales": number(op.ecommerce_sales),
+            },
+            "text": f"{op.name} {op.year} {to_text(op.ecommerce_sales)}",
+            "note": op.source_note,
+            "entered_by": _who(op.entered_by),
+            "entered_at": op.entered_at,
+        }
+        for i, op in enumerate(data.operators)
+    ]
+    return sorted(rows, key=lambda r: r["path"])

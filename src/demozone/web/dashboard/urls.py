@@ -6,6 +6,7 @@ from demozone.web.dashboard import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/<int:campaign_id>/", views.dashboard, name="dashboard"),
     path("campaigns/<int:campaign_id>/framework/", views.framework_tree, name="framework"),

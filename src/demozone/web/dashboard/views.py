@@ -23,6 +23,11 @@ from demozone.web.dashboard import services
 from demozone.web.dashboard.forms import CampaignForm
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for monitoring (and the benchmark's trivial view): no database, no template."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     campaign_id = default_campaign_id(request.user)
