@@ -265,6 +265,7 @@ def indicator_detail(view: Overview, number: int) -> Detail:
     judged = data.judgments_by_item()
     result = view.scorecard.indicator(number)
     item_ids = {item.id for item in result.items}
+    statuses = {item.id: item.status for item in result.items}
     place = fw.placement[number]
     return Detail(
         indicator=indicator,
@@ -274,7 +275,12 @@ def indicator_detail(view: Overview, number: int) -> Detail:
         rules=rule_lines(indicator, fw, campaign.region.zone),
         responsibility=view.responsibilities.get(number),
         figures=figures,
-        judgments=[(j, judged.get(j.item)) for j in needs.judgments],
+        judgments=[
+            (j, judged.get(j.item))
+            for j in needs.judgments
+            # A fallback judgment matters only where the data cannot decide the item.
+            if not j.fallback or j.item in judged or statuses.get(j.item) == "needs_review"
+        ],
         operators=data.operators if needs.operators else None,
         operators_reported=campaign.large_operators_reported,
         overrides=[o for o in data.overrides if o.item in item_ids],
