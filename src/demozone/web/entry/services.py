@@ -19,7 +19,7 @@ from demozone.core.errors import InputError, Problem
 from demozone.core.framework import Indicator
 from demozone.core.scorecard import IndicatorResult
 from demozone.web.campaigns.access import Access
-from demozone.web.campaigns.models import Assignment, Campaign, Department
+from demozone.web.campaigns.models import Assignment, Campaign, Department, Role
 from demozone.web.campaigns.needs import (
     SCOPE_NAMES,
     IndicatorNeeds,
@@ -412,7 +412,8 @@ def entry_page(access: Access, department_id: int | None) -> EntryPage:
         numbers = sorted({a.indicator for a in assignments if a.department_id == department.pk})
     else:
         numbers = [ind.number for ind in campaign.core_framework.indicators]
-    if not access.edits_all:
+    if access.role == Role.LIAISON:
+        # A liaison works on its own department's indicators; read-only roles see them all.
         numbers = [n for n in numbers if n in editable]
     cards = [
         build_card(
