@@ -34,8 +34,14 @@ run: setup $(NODE_STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
-test: setup system-deps lint
-	$(BIN)/python -m pytest -n 2 -q
+# Everything on SQLite on both cores (the browser tests keep to one worker: --dist loadgroup), then
+# the web and browser tests again on a throw-away PostgreSQL cluster started from the machine's
+# binaries and removed afterwards, pass or fail (scripts/pg-test-server.sh).
+# DEMOZONE_E2E_REQUIRED: here a missing chromium fails the run instead of skipping the browser tests.
+test: setup system-deps lint $(NODE_STAMP)
+	DEMOZONE_E2E_REQUIRED=1 $(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	DEMOZONE_E2E_REQUIRED=1 bash scripts/pg-test-server.sh \
+		$(BIN)/python -m pytest -n 2 --dist loadgroup -q tests/web tests/e2e
 
 lint: setup
 	$(BIN)/ruff check src tests bench

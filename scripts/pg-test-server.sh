@@ -8,7 +8,8 @@
 # directory (no TCP port, so nothing can clash with another run or a system server), and is stopped
 # and deleted when the command ends, whether it passed, failed or was interrupted. The command sees
 # DEMOZONE_DATABASE_URL pointing at the database `demozone` as the cluster's superuser `demozone`,
-# so pytest-django can create and drop its test databases. The command's exit status is returned.
+# so pytest-django can create and drop its test databases, and DEMOZONE_E2E_DATABASE_URL pointing
+# at `demozone_e2e` for the end-to-end tests' server. The command's exit status is returned.
 #
 # PG_BINDIR overrides where the binaries are looked for; PG_TEST_USER the system user the server
 # runs as when this script runs as root (created if absent; default demozone-pg).
@@ -113,10 +114,13 @@ if ! as_pg "$BINDIR/pg_ctl" -D "$DATADIR" -l "$PGLOG" -w -t 60 \
 fi
 
 "$BINDIR/createdb" -h "$SOCKDIR" -p "$PORT" -U demozone demozone
+"$BINDIR/createdb" -h "$SOCKDIR" -p "$PORT" -U demozone demozone_e2e
 
 # dj-database-url reads a percent-encoded host as a socket directory.
 ENCODED_SOCKDIR="$(printf '%s' "$SOCKDIR" | sed 's|/|%2F|g')"
 export DEMOZONE_DATABASE_URL="postgres://demozone@${ENCODED_SOCKDIR}:${PORT}/demozone"
+# The end-to-end tests' production server migrates a real (not pytest-django) database: its own.
+export DEMOZONE_E2E_DATABASE_URL="postgres://demozone@${ENCODED_SOCKDIR}:${PORT}/demozone_e2e"
 export PGHOST="$SOCKDIR" PGPORT="$PORT" PGUSER=demozone PGDATABASE=demozone
 log "PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') ready: $DEMOZONE_DATABASE_URL"
 

@@ -8,6 +8,9 @@
 #   fontconfig                fc-match/fc-list, used to find the chart font and to apply
 #                             src/demozone/reports/fonts.conf
 #   poppler-utils             pdftotext and pdftoppm, used by the report tests and the rendered check
+#   postgresql                initdb, pg_ctl, postgres: `make test` runs the web suite a second time on
+#                             a throw-away cluster of its own (scripts/pg-test-server.sh)
+#   chromium                  the browser the end-to-end tests drive through Playwright (tests/e2e/)
 set -euo pipefail
 
 PACKAGES=(
@@ -16,6 +19,8 @@ PACKAGES=(
     fonts-arphic-ukai
     fontconfig
     poppler-utils
+    postgresql
+    chromium
 )
 
 missing=()
