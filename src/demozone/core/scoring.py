@@ -3,11 +3,18 @@
 Exactness: every comparison is made by cross-multiplying decimals inside a context that traps
 ``Inexact``, so a comparison that would need rounding raises instead of deciding a point on a
 rounded figure. Only explanations divide, and they do it in their own display context.
+
+Speed: a framework is compiled once into a plan (:func:`_plan`): one small evaluator per rule,
+sub-item, condition and expression, holding what does not depend on the input — metric names,
+paths, the wording of both verdicts, band texts, constant figures. Scoring an input then only
+looks up its figures and fills them into pre-rendered text. Figures from the bundled national
+data do not depend on the input either: each is resolved and worded once per year and definition.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
 from decimal import (
     ROUND_HALF_UP,
     Context,
@@ -18,7 +25,8 @@ from decimal import (
     Overflow,
     localcontext,
 )
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from demozone.core.framework import (
     AnyOfRule,
@@ -37,7 +45,6 @@ from demozone.core.framework import (
     ShareMeasure,
     SubItemsRule,
     ThresholdCountRule,
-    ValueExpr,
     WholeJudgmentRule,
     YearlyComparisonRule,
 )
@@ -63,6 +70,7 @@ _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 _TWO_PLACES = Decimal("0.01")
+_NO_VALUES: Mapping[Any, Any] = {}
 
 
 # --- exact quantities -----------------------------------------------------------------------
@@ -112,206 +120,11 @@ class Undefined(NamedTuple):
 
 class Figure(NamedTuple):
     value: Q
-    text: str  # where the figure came from
+    text: str  # how the figure reads in an explanation
     definition: str | None = None
 
 
 Resolved = Figure | Missing | Undefined
-
-
-# --- the evaluation context -----------------------------------------------------------------
-
-
-class _Run:
-    """What one evaluation needs: the framework, the input, bundled data, collected warnings."""
-
-    def __init__(self, fw: Framework, data: EvaluationInput, ref: NationalReference) -> None:
-        self.fw = fw
-        self.data = data
-        self.ref = ref
-        self.counts = data.counts
-        self.judgments = data.judgments
-        self.warnings: list[str] = []
-
-    def warn(self, message: str) -> None:
-        if message not in self.warnings:
-            self.warnings.append(message)
-
-    def name(self, metric_id: str) -> str:
-        return self.fw.metrics[metric_id].name
-
-    def definition(self, scope: str, metric_id: str) -> str | None:
-        metric = self.fw.metrics[metric_id]
-        if not metric.definitions:
-            return None
-        chosen = self.data.definitions.get(scope, {}).get(metric_id)
-        return chosen or next(iter(metric.definitions))
-
-    def definition_name(self, metric_id: str, definition: str | None) -> str:
-        metric = self.fw.metrics[metric_id]
-        if definition is None:
-            return metric.name
-        return metric.definitions.get(definition, metric.name)
-
-    def judgment(self, item_id: str) -> Judgment | None:
-        return self.judgments.get(item_id)
-
-    # yearly figures ----------------------------------------------------------------------
-
-    def _series(self, scope: str, metric_id: str) -> Mapping[int, Decimal]:
-        return self.data.statistics.get(scope, {}).get(metric_id, {})
-
-    def _from_input(self, scope: str) -> bool:
-        return scope == "region" or self.data.national_given
-
-    def growth(self, m: GrowthMeasure, year: int) -> Resolved:
-        definition = self.definition(m.scope, m.metric)
-        if self._from_input(m.scope):
-            stated = self._series(m.scope, m.stated).get(year) if m.stated else None
-            if stated is not None:
-                source = "公布增速" if m.scope == "region" else "输入的全国公布增速"
-                return Figure(Q(_HUNDRED + stated, _HUNDRED), source, definition)
-            levels = self._series(m.scope, m.metric)
-            now, before = levels.get(year), levels.get(year - 1)
-            if now is not None and before is not None:
-                base = f"statistics.{m.scope}.{m.metric}.{year - 1}"
-                if before == 0:
-                    return Undefined(f"{base} 为 0，增速无法计算")
-                how = "按绝对额" if m.scope == "region" else "按输入的全国绝对额"
-                return Figure(
-                    Q(now, before), f"{how} {plain(now)} / {plain(before)} 计算", definition
-                )
-            if (
-                m.scope == "region"
-                or self._series(m.scope, m.metric)
-                or (m.stated and self._series(m.scope, m.stated))
-            ):
-                paths = [
-                    f"statistics.{m.scope}.{m.metric}.{y}"
-                    for y, v in ((year - 1, before), (year, now))
-                    if v is None
-                ]
-                if m.stated:
-                    paths.append(f"statistics.{m.scope}.{m.stated}.{year}")
-                return Missing(tuple(paths))
-        return self._bundled_growth(m, year, definition)
-
-    def _bundled_growth(self, m: GrowthMeasure, year: int, definition: str | None) -> Resolved:
-        for series in self.ref.candidates(m.metric, definition):
-            value = series.at(year)
-            if value is None:
-                continue
-            if value.preliminary:
-                self.warn(
-                    f"全国{series.name} {year}年数据为初步数（{value.publication}），以最终公报为准"
-                )
-            if value.growth is not None:
-                return Figure(
-                    Q(_HUNDRED + value.growth, _HUNDRED),
-                    f"{series.publisher}公布，{value.publication}",
-                    series.definition,
-                )
-            before = series.at(year - 1)
-            if before is not None and before.level:
-                return Figure(
-                    Q(value.level, before.level),
-                    f"按{series.publisher}公布的绝对额计算，{value.publication}",
-                    series.definition,
-                )
-        path = f"statistics.national.{m.stated or m.metric}.{year}"
-        return Missing((path,))
-
-    def share(self, m: ShareMeasure, year: int) -> Resolved:
-        definition = self.definition(m.scope, m.metric)
-        if self._from_input(m.scope):
-            stated = self._series(m.scope, m.stated).get(year) if m.stated else None
-            if stated is not None:
-                source = "公布占比" if m.scope == "region" else "输入的全国公布占比"
-                return Figure(Q(stated, _HUNDRED), source, definition)
-            part = self._series(m.scope, m.metric).get(year)
-            whole = self._series(m.scope, m.of).get(year)
-            if part is not None and whole is not None:
-                if whole == 0:
-                    return Undefined(f"statistics.{m.scope}.{m.of}.{year} 为 0，占比无法计算")
-                how = "按" if m.scope == "region" else "按输入的全国数据"
-                return Figure(
-                    Q(part, whole), f"{how} {plain(part)} / {plain(whole)} 计算", definition
-                )
-            if m.scope == "region" or part is not None or whole is not None:
-                paths = [
-                    f"statistics.{m.scope}.{mid}.{year}"
-                    for mid, v in ((m.metric, part), (m.of, whole))
-                    if v is None
-                ]
-                if m.stated:
-                    paths.append(f"statistics.{m.scope}.{m.stated}.{year}")
-                return Missing(tuple(paths))
-        return self._bundled_share(m, year, definition)
-
-    def _bundled_share(self, m: ShareMeasure, year: int, definition: str | None) -> Resolved:
-        wholes = self.ref.candidates(m.of, None)
-        whole = wholes[0].at(year) if wholes else None
-        for series in self.ref.candidates(m.metric, definition):
-            value = series.at(year)
-            if value is None:
-                continue
-            if series.definition == definition and value.share is not None:
-                return Figure(
-                    Q(value.share, _HUNDRED),
-                    f"{series.publisher}公布，{value.publication}",
-                    series.definition,
-                )
-            if whole is not None and whole.level:
-                if value.preliminary or whole.preliminary:
-                    self.warn(
-                        f"全国{series.name} {year}年数据为初步数（{value.publication}），以最终公报为准"
-                    )
-                return Figure(
-                    Q(value.level, whole.level),
-                    f"按{series.publisher}公布的{series.name}与{self.name(m.of)}计算，"
-                    f"{value.publication}",
-                    series.definition,
-                )
-        return Missing((f"statistics.national.{m.stated or m.metric}.{year}",))
-
-    # expressions -------------------------------------------------------------------------
-
-    def expr(self, e: Expr, percent: bool) -> tuple[Resolved, bool]:
-        """An expression's value; the flag says whether it is a percentage."""
-        if isinstance(e, CountExpr):
-            count = self.counts.get(e.count)
-            if count is None:
-                return Missing((f"counts.{e.count}",)), False
-            name = self.name(e.count)
-            if e.times == 1:
-                return Figure(Q(count, Decimal(1)), f"{name} {plain(count)}"), False
-            scaled = count * e.times
-            text = f"{name} {plain(count)} × {plain(e.times * _HUNDRED)}% = {plain(scaled)}"
-            return Figure(Q(scaled, Decimal(1)), text), False
-        if isinstance(e, RatioExpr):
-            num_id, den_id = e.ratio
-            num, den = self.counts.get(num_id), self.counts.get(den_id)
-            absent = tuple(
-                f"counts.{mid}" for mid, v in ((num_id, num), (den_id, den)) if v is None
-            )
-            if num is None or den is None:
-                return Missing(absent), True
-            if den == 0:
-                return Undefined(f"counts.{den_id} 为 0（分母为 0），比率无法计算"), True
-            q = Q(num * _HUNDRED, den)
-            text = f"{self.name(num_id)} / {self.name(den_id)} = {plain(num)} / {plain(den)} = {q.shown()}%"
-            return Figure(q, text), True
-        if isinstance(e, RateExpr):
-            rate = self.data.rates.get(e.scope, {}).get(e.rate)
-            if rate is None:
-                return Missing((f"rates.{e.scope}.{e.rate}",)), True
-            who = "本地区" if e.scope == "region" else "全国"
-            return Figure(Q(rate, Decimal(1)), f"{who}{self.name(e.rate)} {plain(rate)}%"), True
-        unit = "%" if percent else ""
-        return Figure(Q(e.value, Decimal(1)), f"{plain(e.value)}{unit}"), percent
-
-
-# --- item outcomes --------------------------------------------------------------------------
 
 
 class _Outcome(NamedTuple):
@@ -323,43 +136,161 @@ class _Outcome(NamedTuple):
     undefined: tuple[str, ...] = ()
 
 
-def _compare(run: _Run, cmp: Comparison) -> _Outcome:
-    left, left_pct = run.expr(cmp.left, percent=False)
-    right, _ = run.expr(cmp.right, percent=left_pct)
-    if isinstance(cmp.left, ValueExpr):
-        left, _ = run.expr(cmp.left, percent=isinstance(cmp.right, RatioExpr | RateExpr))
-    return _combine_two(left, right, cmp.word)
+# --- the evaluation context -----------------------------------------------------------------
 
 
-def _combine_two(left: Resolved, right: Resolved, word: str) -> _Outcome:
-    missing = tuple(p for r in (left, right) if isinstance(r, Missing) for p in r.paths)
-    undefined = tuple(r.why for r in (left, right) if isinstance(r, Undefined))
+class _Run:
+    """What one evaluation adds to the plan: the input, the national data, collected warnings."""
+
+    __slots__ = ("counts", "data", "judgments", "rates", "ref", "warnings")
+
+    def __init__(self, data: EvaluationInput, ref: NationalReference) -> None:
+        self.data = data
+        self.ref = ref
+        self.counts = data.counts
+        self.rates = data.rates
+        self.judgments = data.judgments
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+# --- expressions ----------------------------------------------------------------------------
+# Each compiled expression resolves to a Figure whose text is its explanation, or says why not.
+
+
+class _Count:
+    """``{count: x}``, optionally scaled (``times: 0.5``). Never undefined."""
+
+    __slots__ = ("metric", "missing", "name", "times", "times_text")
+
+    def __init__(self, fw: Framework, e: CountExpr) -> None:
+        self.metric = e.count
+        self.name = fw.metrics[e.count].name
+        self.times = None if e.times == 1 else e.times
+        self.times_text = plain(_EXACT.multiply(e.times, _HUNDRED))
+        self.missing = Missing((f"counts.{e.count}",))
+
+    def resolve(self, run: _Run) -> Resolved:
+        count = run.counts.get(self.metric)
+        if count is None:
+            return self.missing
+        if self.times is None:
+            return Figure(Q(count, _ONE), f"{self.name} {plain(count)}")
+        scaled = count * self.times
+        text = f"{self.name} {plain(count)} × {self.times_text}% = {plain(scaled)}"
+        return Figure(Q(scaled, _ONE), text)
+
+
+class _Ratio:
+    """``numerator / denominator`` of two counts, in percent. Undefined when the denominator is 0."""
+
+    __slots__ = ("absent", "den", "lead", "num", "zero")
+
+    def __init__(self, fw: Framework, num_id: str, den_id: str) -> None:
+        self.num, self.den = num_id, den_id
+        self.lead = f"{fw.metrics[num_id].name} / {fw.metrics[den_id].name} = "
+        self.zero = Undefined(f"counts.{den_id} 为 0（分母为 0），比率无法计算")
+        # (numerator absent, denominator absent) → the paths to name
+        self.absent = {
+            (True, True): Missing((f"counts.{num_id}", f"counts.{den_id}")),
+            (True, False): Missing((f"counts.{num_id}",)),
+            (False, True): Missing((f"counts.{den_id}",)),
+        }
+
+    def resolve(self, run: _Run) -> Resolved:
+        num, den = run.counts.get(self.num), run.counts.get(self.den)
+        if num is None or den is None:
+            return self.absent[num is None, den is None]
+        if den == 0:
+            return self.zero
+        q = Q(num * _HUNDRED, den)
+        return Figure(q, f"{self.lead}{plain(num)} / {plain(den)} = {q.shown()}%")
+
+
+class _Rate:
+    """A stated percentage of the region or of the nation."""
+
+    __slots__ = ("lead", "missing", "rate", "scope")
+
+    def __init__(self, fw: Framework, e: RateExpr) -> None:
+        self.scope, self.rate = e.scope, e.rate
+        who = "本地区" if e.scope == "region" else "全国"
+        self.lead = f"{who}{fw.metrics[e.rate].name} "
+        self.missing = Missing((f"rates.{e.scope}.{e.rate}",))
+
+    def resolve(self, run: _Run) -> Resolved:
+        rate = run.rates.get(self.scope, _NO_VALUES).get(self.rate)
+        if rate is None:
+            return self.missing
+        return Figure(Q(rate, _ONE), f"{self.lead}{plain(rate)}%")
+
+
+class _Value:
+    """A constant, in the unit of the other side: percent beside a ratio or a rate."""
+
+    __slots__ = ("figure",)
+
+    def __init__(self, value: Decimal, percent: bool) -> None:
+        self.figure = Figure(Q(value, _ONE), f"{plain(value)}{'%' if percent else ''}")
+
+    def resolve(self, run: _Run) -> Resolved:
+        return self.figure
+
+
+_CompiledExpr = _Count | _Ratio | _Rate | _Value
+
+
+def _compile_expr(fw: Framework, e: Expr, other: Expr) -> _CompiledExpr:
+    if isinstance(e, CountExpr):
+        return _Count(fw, e)
+    if isinstance(e, RatioExpr):
+        return _Ratio(fw, *e.ratio)
+    if isinstance(e, RateExpr):
+        return _Rate(fw, e)
+    return _Value(e.value, percent=isinstance(other, RatioExpr | RateExpr))
+
+
+def _unresolved(sides: Sequence[Resolved]) -> _Outcome:
+    """The outcome of a test some side of which is missing or undefined."""
+    missing = tuple(p for r in sides if isinstance(r, Missing) for p in r.paths)
+    undefined = tuple(r.why for r in sides if isinstance(r, Undefined))
+    return _Outcome(None, "", missing, undefined)
+
+
+class _Comparison:
+    """``left <word> right``, with the verdict worded both ways in advance."""
+
+    __slots__ = ("left", "right", "said_met", "said_unmet", "word")
+
+    def __init__(self, fw: Framework, cmp: Comparison) -> None:
+        self.left = _compile_expr(fw, cmp.left, other=cmp.right)
+        self.right = _compile_expr(fw, cmp.right, other=cmp.left)
+        self.word = cmp.word
+        self.said_met = f"，{said(cmp.word, True)} "
+        self.said_unmet = f"，{said(cmp.word, False)} "
+
+    def outcome(self, run: _Run) -> _Outcome:
+        left, right = self.left.resolve(run), self.right.resolve(run)
+        if not (isinstance(left, Figure) and isinstance(right, Figure)):
+            return _unresolved((left, right))
+        ok = compare(self.word, left.value, right.value)
+        return _Outcome(ok, f"{left.text}{self.said_met if ok else self.said_unmet}{right.text}")
+
+
+def _all(outcomes: list[_Outcome]) -> _Outcome:
+    if len(outcomes) == 1:  # most tests are one comparison: nothing to combine
+        return outcomes[0]
+    missing = tuple(p for o in outcomes for p in o.missing)
+    undefined = tuple(u for o in outcomes for u in o.undefined)
     if missing or undefined:
         return _Outcome(None, "", missing, undefined)
-    assert isinstance(left, Figure) and isinstance(right, Figure)
-    ok = compare(word, left.value, right.value)
-    return _Outcome(ok, f"{left.text}，{said(word, ok)} {right.text}")
+    return _Outcome(all(o.met for o in outcomes), "；".join(o.text for o in outcomes))
 
 
-def _all(outcomes: Iterable[_Outcome]) -> _Outcome:
-    items = list(outcomes)
-    missing = tuple(p for o in items for p in o.missing)
-    undefined = tuple(u for o in items for u in o.undefined)
-    if missing or undefined:
-        return _Outcome(None, "", missing, undefined)
-    return _Outcome(all(o.met for o in items), "；".join(o.text for o in items))
-
-
-def _judged_score(value: Judgment, points: Decimal) -> Decimal:
-    if isinstance(value, bool):
-        return points if value else _ZERO
-    return value
-
-
-def _judgment_text(value: Judgment, score: Decimal, points: Decimal) -> str:
-    if isinstance(value, bool):
-        return f"判定：{'符合' if value else '不符合'}，{points_text(score)}"
-    return f"判定得 {plain(score)} 分（满分 {plain(points)} 分）"
+# --- items ----------------------------------------------------------------------------------
 
 
 def _item(
@@ -373,11 +304,11 @@ def _item(
             reason = f"尚未判定（{listed}），暂不得分"
         else:
             reason = f"缺少数据：{listed}，暂不得分"
-        if run.judgment(item_id) is not None:
+        if run.judgments.get(item_id) is not None:
             # A judgment stands in only for a figure that cannot be computed (SPEC §3).
             run.warn(f"judgments.{item_id}：该项缺少数据，判定未采用")
         return ItemResult(item_id, _ZERO, points, "missing", reason, missing=paths)
-    judged = run.judgment(item_id)
+    judged = run.judgments.get(item_id)
     if outcome.undefined:
         why = "；".join(dict.fromkeys(outcome.undefined))
         if judged is not None:
@@ -397,191 +328,549 @@ def _item(
     return ItemResult(item_id, award, points, "scored", f"{outcome.text}，{points_text(award)}")
 
 
-# (is a bool, judgment, points) → (score, reason): the few possible judgments are worded once.
+def _judged_score(value: Judgment, points: Decimal) -> Decimal:
+    if isinstance(value, bool):
+        return points if value else _ZERO
+    return value
+
+
+def _judgment_text(value: Judgment, score: Decimal, points: Decimal) -> str:
+    if isinstance(value, bool):
+        return f"判定：{'符合' if value else '不符合'}，{points_text(score)}"
+    return f"判定得 {plain(score)} 分（满分 {plain(points)} 分）"
+
+
+class _JudgedItem:
+    """An item scored by judgment alone: a judged sub-item, or a whole-judgment indicator.
+
+    Its result depends on the judgment only, and a judgment takes few values (true, false, a
+    score in steps): each result is built once and shared, as results are immutable.
+    """
+
+    __slots__ = ("id", "pending", "points", "worded")
+
+    def __init__(self, item_id: str, points: Decimal) -> None:
+        self.id, self.points = item_id, points
+        path = f"judgments.{item_id}"
+        self.pending = ItemResult(
+            item_id, _ZERO, points, "missing", f"尚未判定（{path}），暂不得分", (path,)
+        )
+        # (is a bool, judgment) → result; True == 1 == Decimal(1), so the type is in the key.
+        self.worded: dict[tuple[bool, Judgment], ItemResult] = {}
+
+    def result(self, run: _Run) -> ItemResult:
+        judged = run.judgments.get(self.id)
+        if judged is None:
+            return self.pending
+        key = (type(judged) is bool, judged)
+        found = self.worded.get(key)
+        if found is None:
+            score, text = _judged(judged, self.points)
+            found = self.worded[key] = ItemResult(self.id, score, self.points, "scored", text)
+        return found
+
+
+# (is a bool, judgment, points) → (score, reason), shared by all items of equal points.
 _JUDGED: dict[tuple[bool, Judgment, Decimal], tuple[Decimal, str]] = {}
 
 
-def _judgment_item(run: _Run, item_id: str, points: Decimal) -> ItemResult:
-    judged = run.judgments.get(item_id)
-    if judged is None:
-        path = f"judgments.{item_id}"
-        return ItemResult(
-            item_id, _ZERO, points, "missing", f"尚未判定（{path}），暂不得分", (path,)
-        )
+def _judged(judged: Judgment, points: Decimal) -> tuple[Decimal, str]:
     key = (type(judged) is bool, judged, points)
     found = _JUDGED.get(key)
     if found is None:
         score = _judged_score(judged, points)
         found = _JUDGED[key] = (score, _judgment_text(judged, score, points))
-    return ItemResult(item_id, found[0], points, "scored", found[1])
+    return found
+
+
+class _ComputedItem:
+    """A sub-item earning its points when all its comparisons hold."""
+
+    __slots__ = ("id", "points", "tests")
+
+    def __init__(self, fw: Framework, item_id: str, points: Decimal, tests: Sequence[Comparison]):
+        self.id, self.points = item_id, points
+        self.tests = tuple(_Comparison(fw, cmp) for cmp in tests)
+
+    def result(self, run: _Run) -> ItemResult:
+        outcome = _all([test.outcome(run) for test in self.tests])
+        return _item(run, self.id, self.points, outcome, self.points if outcome.met else _ZERO)
+
+
+# --- yearly measures ------------------------------------------------------------------------
+
+
+class _Measure(ABC):
+    """One side of a yearly comparison: a growth or a share, of the region or of the nation.
+
+    A figure's text is the whole side as it reads in the reason: who, what, the percentage and,
+    in brackets, where it came from.
+    """
+
+    def __init__(self, fw: Framework, m: GrowthMeasure | ShareMeasure) -> None:
+        self.scope, self.metric, self.stated = m.scope, m.metric, m.stated
+        metric = fw.metrics[m.metric]
+        self.fw_metrics = fw.metrics
+        self.name = metric.name
+        self.definition_names = dict(metric.definitions)
+        # The indicator's own definition, unless the input names another.
+        self.default_definition = next(iter(metric.definitions), None)
+        self.who = "本地区" if m.scope == "region" else "全国"
+        self.region = m.scope == "region"
+        # (reference, year, definition) → the bundled figure and the warnings it brings
+        self.bundled: dict[tuple[int, str | None], tuple[NationalReference, Resolved, list[str]]]
+        self.bundled = {}
+
+    def definition_name(self, definition: str | None) -> str:
+        if definition is None:
+            return self.name
+        return self.definition_names.get(definition, self.name)
+
+    def _definition(self, run: _Run) -> str | None:
+        if self.default_definition is None:
+            return None
+        chosen = run.data.definitions.get(self.scope, _NO_VALUES).get(self.metric)
+        return chosen or self.default_definition
+
+    def resolve(self, run: _Run, year: int) -> Resolved:
+        definition = self._definition(run)
+        if self.region or run.data.national_given:
+            found = self._from_input(
+                run.data.statistics.get(self.scope, _NO_VALUES), year, definition
+            )
+            if found is not None:
+                return found
+        return self._from_bundled(run, year, definition)
+
+    def _from_bundled(self, run: _Run, year: int, definition: str | None) -> Resolved:
+        cached = self.bundled.get((year, definition))
+        if cached is None or cached[0] is not run.ref:
+            notes: list[str] = []
+            cached = (run.ref, self._bundled(run.ref, year, definition, notes), notes)
+            self.bundled[year, definition] = cached
+        for note in cached[2]:
+            run.warn(note)
+        return cached[1]
+
+    @abstractmethod
+    def _from_input(
+        self, stats: Mapping[str, Mapping[int, Decimal]], year: int, definition: str | None
+    ) -> Resolved | None:
+        """The figure from the input's statistics; None to fall back on the bundled data."""
+
+    @abstractmethod
+    def _bundled(
+        self, ref: NationalReference, year: int, definition: str | None, notes: list[str]
+    ) -> Resolved:
+        """The figure from the bundled national data; warnings go to ``notes``."""
+
+
+class _Growth(_Measure):
+    """A yearly growth: stated, computed from two yearly levels, or bundled national data."""
+
+    def __init__(self, fw: Framework, m: GrowthMeasure) -> None:
+        super().__init__(fw, m)
+        self.stated_source = "公布增速" if self.region else "输入的全国公布增速"
+        self.computed_how = "按绝对额" if self.region else "按输入的全国绝对额"
+
+    def explained(self, value: Q, source: str, definition: str | None) -> Figure:
+        name = self.definition_name(definition)
+        shown = value.shown(_HUNDRED, _ONE)
+        return Figure(value, f"{self.who}{name}增速 {shown}%（{source}）", definition)
+
+    def _from_input(
+        self, stats: Mapping[str, Mapping[int, Decimal]], year: int, definition: str | None
+    ) -> Resolved | None:
+        stated = stats.get(self.stated, _NO_VALUES).get(year) if self.stated else None
+        if stated is not None:
+            return self.explained(Q(_HUNDRED + stated, _HUNDRED), self.stated_source, definition)
+        levels = stats.get(self.metric, _NO_VALUES)
+        now, before = levels.get(year), levels.get(year - 1)
+        if now is not None and before is not None:
+            if before == 0:
+                return Undefined(
+                    f"statistics.{self.scope}.{self.metric}.{year - 1} 为 0，增速无法计算"
+                )
+            how = f"{self.computed_how} {plain(now)} / {plain(before)} 计算"
+            return self.explained(Q(now, before), how, definition)
+        if self.region or levels or (self.stated and stats.get(self.stated)):
+            paths = [
+                f"statistics.{self.scope}.{self.metric}.{y}"
+                for y, v in ((year - 1, before), (year, now))
+                if v is None
+            ]
+            if self.stated:
+                paths.append(f"statistics.{self.scope}.{self.stated}.{year}")
+            return Missing(tuple(paths))
+        return None
+
+    def _bundled(
+        self, ref: NationalReference, year: int, definition: str | None, notes: list[str]
+    ) -> Resolved:
+        for series in ref.candidates(self.metric, definition):
+            value = series.at(year)
+            if value is None:
+                continue
+            if value.preliminary:
+                notes.append(
+                    f"全国{series.name} {year}年数据为初步数（{value.publication}），以最终公报为准"
+                )
+            if value.growth is not None:
+                return self.explained(
+                    Q(_HUNDRED + value.growth, _HUNDRED),
+                    f"{series.publisher}公布，{value.publication}",
+                    series.definition,
+                )
+            before = series.at(year - 1)
+            if before is not None and before.level:
+                return self.explained(
+                    Q(value.level, before.level),
+                    f"按{series.publisher}公布的绝对额计算，{value.publication}",
+                    series.definition,
+                )
+        return Missing((f"statistics.national.{self.stated or self.metric}.{year}",))
+
+
+class _Share(_Measure):
+    """A yearly share of one series in another: stated, computed, or bundled national data."""
+
+    def __init__(self, fw: Framework, m: ShareMeasure) -> None:
+        super().__init__(fw, m)
+        self.of = m.of
+        self.of_name = fw.metrics[m.of].name
+        self.stated_source = "公布占比" if self.region else "输入的全国公布占比"
+        self.computed_how = "按" if self.region else "按输入的全国数据"
+
+    def explained(self, value: Q, source: str, definition: str | None) -> Figure:
+        name = self.definition_name(definition)
+        shown = value.shown(_HUNDRED)
+        return Figure(
+            value, f"{self.who}{name}占{self.of_name}比重 {shown}%（{source}）", definition
+        )
+
+    def _from_input(
+        self, stats: Mapping[str, Mapping[int, Decimal]], year: int, definition: str | None
+    ) -> Resolved | None:
+        stated = stats.get(self.stated, _NO_VALUES).get(year) if self.stated else None
+        if stated is not None:
+            return self.explained(Q(stated, _HUNDRED), self.stated_source, definition)
+        part = stats.get(self.metric, _NO_VALUES).get(year)
+        whole = stats.get(self.of, _NO_VALUES).get(year)
+        if part is not None and whole is not None:
+            if whole == 0:
+                return Undefined(f"statistics.{self.scope}.{self.of}.{year} 为 0，占比无法计算")
+            how = f"{self.computed_how} {plain(part)} / {plain(whole)} 计算"
+            return self.explained(Q(part, whole), how, definition)
+        if self.region or part is not None or whole is not None:
+            paths = [
+                f"statistics.{self.scope}.{mid}.{year}"
+                for mid, v in ((self.metric, part), (self.of, whole))
+                if v is None
+            ]
+            if self.stated:
+                paths.append(f"statistics.{self.scope}.{self.stated}.{year}")
+            return Missing(tuple(paths))
+        return None
+
+    def _bundled(
+        self, ref: NationalReference, year: int, definition: str | None, notes: list[str]
+    ) -> Resolved:
+        wholes = ref.candidates(self.of, None)
+        whole = wholes[0].at(year) if wholes else None
+        for series in ref.candidates(self.metric, definition):
+            value = series.at(year)
+            if value is None:
+                continue
+            if series.definition == definition and value.share is not None:
+                return self.explained(
+                    Q(value.share, _HUNDRED),
+                    f"{series.publisher}公布，{value.publication}",
+                    series.definition,
+                )
+            if whole is not None and whole.level:
+                if value.preliminary or whole.preliminary:
+                    notes.append(
+                        f"全国{series.name} {year}年数据为初步数（{value.publication}），以最终公报为准"
+                    )
+                return self.explained(
+                    Q(value.level, whole.level),
+                    f"按{series.publisher}公布的{series.name}与{self.of_name}计算，"
+                    f"{value.publication}",
+                    series.definition,
+                )
+        return Missing((f"statistics.national.{self.stated or self.metric}.{year}",))
+
+
+def _compile_measure(fw: Framework, m: GrowthMeasure | ShareMeasure) -> _Growth | _Share:
+    return _Growth(fw, m) if isinstance(m, GrowthMeasure) else _Share(fw, m)
 
 
 # --- rules ----------------------------------------------------------------------------------
+# One evaluator per rule type; ``items(run)`` gives the rule's scorecard items.
 
 
-def _yearly(run: _Run, ind: Indicator, rule: YearlyComparisonRule) -> list[ItemResult]:
-    results = []
-    for year in run.data.years:
-        sides = []
-        for m in (rule.left, rule.right):
-            value = run.growth(m, year) if isinstance(m, GrowthMeasure) else run.share(m, year)
-            sides.append(value)
-        left, right = sides
-        outcome = _combine_two(left, right, rule.word)
-        if outcome.met is not None:
-            assert isinstance(left, Figure) and isinstance(right, Figure)
-            _check_definitions(run, rule, left, right, year)
-            ltext = _measure_text(run, rule.left, left)
-            rtext = _measure_text(run, rule.right, right)
-            text = f"{year}年：{ltext}{said(rule.word, outcome.met)}{rtext}"
-            outcome = _Outcome(outcome.met, text)
-        award = rule.points_per_year if outcome.met else _ZERO
-        results.append(_item(run, f"{ind.number}.{year}", rule.points_per_year, outcome, award))
-    return results
+class _Yearly:
+    """Per evaluated year (items ``<n>.<year>``): ``left <word> right`` earns the year's points."""
+
+    def __init__(self, fw: Framework, ind: Indicator, rule: YearlyComparisonRule) -> None:
+        self.number = ind.number
+        self.points = rule.points_per_year
+        self.left = _compile_measure(fw, rule.left)
+        self.right = _compile_measure(fw, rule.right)
+        self.word = rule.word
+
+    def items(self, run: _Run) -> list[ItemResult]:
+        results = []
+        for year in run.data.years:
+            left, right = self.left.resolve(run, year), self.right.resolve(run, year)
+            if isinstance(left, Figure) and isinstance(right, Figure):
+                met = compare(self.word, left.value, right.value)
+                self._check_definitions(run, left, right, year)
+                outcome = _Outcome(met, f"{year}年：{left.text}{said(self.word, met)}{right.text}")
+            else:
+                outcome = _unresolved((left, right))
+            award = self.points if outcome.met else _ZERO
+            results.append(_item(run, f"{self.number}.{year}", self.points, outcome, award))
+        return results
+
+    def _check_definitions(self, run: _Run, left: Figure, right: Figure, year: int) -> None:
+        if left.definition != right.definition and left.definition and right.definition:
+            named = self.left.definition_name
+            run.warn(
+                f"{year}年：本地区采用「{named(left.definition)}」口径，"
+                f"全国采用「{named(right.definition)}」口径，口径不同，比较结果仅供参考"
+            )
 
 
-def _measure_text(run: _Run, m: GrowthMeasure | ShareMeasure, fig: Figure) -> str:
-    who = "本地区" if m.scope == "region" else "全国"
-    name = run.definition_name(m.metric, fig.definition)
-    if isinstance(m, GrowthMeasure):
-        return f"{who}{name}增速 {fig.value.shown(_HUNDRED, Decimal(1))}%（{fig.text}）"
-    return f"{who}{name}占{run.name(m.of)}比重 {fig.value.shown(_HUNDRED)}%（{fig.text}）"
+def _band_texts(bands: tuple[Band, ...], unit: str) -> tuple[str, ...]:
+    """How reaching each band reads, and (last) how reaching none reads."""
+    texts = [f"达到 {plain(bands[0].min)}{unit}（含本数）"]
+    texts += [
+        f"达到 {plain(bands[i].min)}{unit}（含本数）、未达到 {plain(bands[i - 1].min)}{unit}"
+        for i in range(1, len(bands))
+    ]
+    texts.append(f"未达到 {plain(bands[-1].min)}{unit}")
+    return tuple(texts)
 
 
-def _check_definitions(
-    run: _Run, rule: YearlyComparisonRule, left: Figure, right: Figure, year: int
-) -> None:
-    if left.definition != right.definition and left.definition and right.definition:
-        metric = rule.left.metric
-        run.warn(
-            f"{year}年：本地区采用「{run.definition_name(metric, left.definition)}」口径，"
-            f"全国采用「{run.definition_name(metric, right.definition)}」口径，口径不同，比较结果仅供参考"
+class _RatioBands:
+    """``numerator / denominator`` in percent; the highest band whose ``min`` it reaches."""
+
+    def __init__(self, fw: Framework, ind: Indicator, rule: RatioBandsRule) -> None:
+        self.id, self.points = str(ind.number), ind.points
+        self.ratio = _Ratio(fw, rule.numerator, rule.denominator)
+        self.bands = rule.bands
+        self.band_texts = _band_texts(rule.bands, "%")
+
+    def items(self, run: _Run) -> list[ItemResult]:
+        resolved = self.ratio.resolve(run)
+        if not isinstance(resolved, Figure):
+            return [_item(run, self.id, self.points, _unresolved((resolved,)), _ZERO)]
+        q = resolved.value
+        index, award = len(self.bands), _ZERO
+        for i, band in enumerate(self.bands):
+            if q.num >= band.min * q.den:  # ratio ≥ min, cross-multiplied
+                index, award = i, band.points
+                break
+        text = f"{resolved.text}，{self.band_texts[index]}"
+        return [_item(run, self.id, self.points, _Outcome(True, text), award)]
+
+
+class _ThresholdCount:
+    """Entries of the evaluated years reaching the zone's threshold; the highest band reached."""
+
+    def __init__(self, fw: Framework, ind: Indicator, rule: ThresholdCountRule) -> None:
+        self.id, self.points = str(ind.number), ind.points
+        self.rule = rule
+        self.band_texts = _band_texts(rule.bands, " 家")
+        self.pending = _Outcome(None, "", ("large_operators",))
+
+    def items(self, run: _Run) -> list[ItemResult]:
+        operators = run.data.large_operators
+        if operators is None:
+            return [_item(run, self.id, self.points, self.pending, _ZERO)]
+        rule = self.rule
+        threshold = rule.thresholds[run.data.zone]
+        years = run.data.years
+        counted = [op for op in operators if op.year in years and op.ecommerce_sales >= threshold]
+        n = Decimal(len(counted))
+        index, award = len(rule.bands), _ZERO
+        for i, band in enumerate(rule.bands):
+            if n >= band.min:
+                index, award = i, band.points
+                break
+        zone = ZONE_NAMES[run.data.zone]
+        listed = "、".join(
+            f"{op.name}（{op.year}年 {plain(op.ecommerce_sales)}{rule.unit}）" for op in counted
+        )
+        text = (
+            f"{years[0]}、{years[1]}年电子商务销售额达到{zone}地区门槛 {plain(threshold)}{rule.unit}"
+            f"的网络交易经营者 {len(counted)} 家{f'：{listed}' if listed else ''}"
+            f"，{self.band_texts[index]}"
+        )
+        return [_item(run, self.id, self.points, _Outcome(True, text), award)]
+
+
+class _SubItems:
+    """Independent sub-items, each earning its own points."""
+
+    def __init__(self, fw: Framework, ind: Indicator, rule: SubItemsRule) -> None:
+        self.subs = tuple(
+            _JudgedItem(sub.id, sub.points)
+            if sub.judgment
+            else _ComputedItem(fw, sub.id, sub.points, sub.all)
+            for sub in rule.items
         )
 
-
-def _band_for(bands: tuple[Band, ...], reaches: Callable[[Decimal], bool]) -> tuple[int, Decimal]:
-    for i, band in enumerate(bands):
-        if reaches(band.min):
-            return i, band.points
-    return len(bands), _ZERO
+    def items(self, run: _Run) -> list[ItemResult]:
+        return [sub.result(run) for sub in self.subs]
 
 
-def _band_text(bands: tuple[Band, ...], index: int, unit: str) -> str:
-    if index == len(bands):
-        return f"未达到 {plain(bands[-1].min)}{unit}"
-    if index == 0:
-        return f"达到 {plain(bands[0].min)}{unit}（含本数）"
-    return f"达到 {plain(bands[index].min)}{unit}（含本数）、未达到 {plain(bands[index - 1].min)}{unit}"
+class _Condition:
+    """An any-of condition: a judgment, or all of its comparisons."""
+
+    def __init__(self, fw: Framework, cond: Condition) -> None:
+        self.id = cond.id
+        self.judged = cond.judgment
+        self.tests = tuple(_Comparison(fw, cmp) for cmp in cond.all)
+        self.pending = _Outcome(None, "", (f"judgments.{cond.id}",))
+        self.judged_met = _Outcome(True, f"{cond.id} 符合")
+        self.judged_unmet = _Outcome(False, f"{cond.id} 不符合")
+
+    def outcome(self, run: _Run) -> _Outcome:
+        if self.judged:
+            judged = run.judgments.get(self.id)
+            if judged is None:
+                return self.pending
+            return self.judged_met if judged else self.judged_unmet
+        outcome = _all([test.outcome(run) for test in self.tests])
+        if outcome.met is None:
+            return outcome
+        verdict = "符合" if outcome.met else "不符合"
+        return _Outcome(outcome.met, f"{self.id} {verdict}（{outcome.text}）")
 
 
-def _ratio_bands(run: _Run, ind: Indicator, rule: RatioBandsRule) -> list[ItemResult]:
-    resolved, _ = run.expr(RatioExpr(ratio=(rule.numerator, rule.denominator)), percent=True)
-    if not isinstance(resolved, Figure):
-        outcome = _Outcome(
-            None,
-            "",
-            resolved.paths if isinstance(resolved, Missing) else (),
-            (resolved.why,) if isinstance(resolved, Undefined) else (),
+class _AnyOf:
+    """The whole indicator's points as soon as any one condition is met (符合一项即可得分)."""
+
+    def __init__(self, fw: Framework, ind: Indicator, rule: AnyOfRule) -> None:
+        self.id, self.points = str(ind.number), ind.points
+        self.conditions = tuple(_Condition(fw, cond) for cond in rule.conditions)
+        full = f"符合一项即可得 {plain(ind.points)} 分"
+        self.met_tail = f"，{full}，得 {plain(ind.points)} 分"
+        ids = "、".join(c.id for c in rule.conditions)
+        self.none_met = ItemResult(
+            self.id, _ZERO, ind.points, "scored", f"{ids} 均不符合（{full}），不得分"
         )
-        return [_item(run, str(ind.number), ind.points, outcome, _ZERO)]
-    q = resolved.value
-    index, award = _band_for(rule.bands, lambda lo: q.num >= lo * q.den)
-    text = f"{resolved.text}，{_band_text(rule.bands, index, '%')}"
-    return [_item(run, str(ind.number), ind.points, _Outcome(True, text), award)]
+
+    def items(self, run: _Run) -> list[ItemResult]:
+        outcomes = [cond.outcome(run) for cond in self.conditions]
+        met = [o.text for o in outcomes if o.met]
+        if met:
+            reason = f"{'；'.join(met)}{self.met_tail}"
+            return [ItemResult(self.id, self.points, self.points, "scored", reason)]
+        pending = _all([o for o in outcomes if o.met is None])
+        if pending.missing or pending.undefined:
+            return [_item(run, self.id, self.points, pending, _ZERO)]
+        return [self.none_met]
 
 
-def _threshold_count(run: _Run, ind: Indicator, rule: ThresholdCountRule) -> list[ItemResult]:
-    operators = run.data.large_operators
-    item_id = str(ind.number)
-    if operators is None:
-        return [_item(run, item_id, ind.points, _Outcome(None, "", ("large_operators",)), _ZERO)]
-    threshold = rule.thresholds[run.data.zone]
-    years = run.data.years
-    counted = [op for op in operators if op.year in years and op.ecommerce_sales >= threshold]
-    n = Decimal(len(counted))
-    index, award = _band_for(rule.bands, lambda lo: n >= lo)
-    zone = ZONE_NAMES[run.data.zone]
-    listed = "、".join(
-        f"{op.name}（{op.year}年 {plain(op.ecommerce_sales)}{rule.unit}）" for op in counted
-    )
-    text = (
-        f"{years[0]}、{years[1]}年电子商务销售额达到{zone}地区门槛 {plain(threshold)}{rule.unit}"
-        f"的网络交易经营者 {len(counted)} 家{f'：{listed}' if listed else ''}"
-        f"，{_band_text(rule.bands, index, ' 家')}"
-    )
-    return [_item(run, item_id, ind.points, _Outcome(True, text), award)]
+class _Whole:
+    """A judgment of the whole indicator."""
+
+    def __init__(self, fw: Framework, ind: Indicator, rule: WholeJudgmentRule) -> None:
+        self.item = _JudgedItem(str(ind.number), ind.points)
+
+    def items(self, run: _Run) -> list[ItemResult]:
+        return [self.item.result(run)]
 
 
-def _sub_items(run: _Run, ind: Indicator, rule: SubItemsRule) -> list[ItemResult]:
-    results = []
-    for sub in rule.items:
-        if sub.judgment:
-            results.append(_judgment_item(run, sub.id, sub.points))
-            continue
-        outcome = _all(_compare(run, cmp) for cmp in sub.all)
-        results.append(
-            _item(run, sub.id, sub.points, outcome, sub.points if outcome.met else _ZERO)
+class _Capped:
+    """``points_per_unit`` for each unit of a count, capped at the indicator's points."""
+
+    def __init__(self, fw: Framework, ind: Indicator, rule: CappedCountRule) -> None:
+        self.id, self.points = str(ind.number), ind.points
+        self.metric = rule.metric
+        self.per_unit = rule.points_per_unit
+        metric = fw.metrics[rule.metric]
+        self.lead = f"{metric.name} "
+        self.tail = (
+            f" {metric.unit}，每{metric.unit} {plain(rule.points_per_unit)} 分，"
+            f"最高 {plain(ind.points)} 分"
         )
-    return results
+        self.pending = _Outcome(None, "", (f"counts.{rule.metric}",))
+
+    def items(self, run: _Run) -> list[ItemResult]:
+        count = run.counts.get(self.metric)
+        if count is None:
+            return [_item(run, self.id, self.points, self.pending, _ZERO)]
+        award = min(count * self.per_unit, self.points)
+        text = f"{self.lead}{plain(count)}{self.tail}"
+        return [_item(run, self.id, self.points, _Outcome(True, text), award)]
 
 
-def _condition(run: _Run, cond: Condition) -> _Outcome:
-    if cond.judgment:
-        judged = run.judgment(cond.id)
-        if judged is None:
-            return _Outcome(None, "", (f"judgments.{cond.id}",))
-        return _Outcome(bool(judged), f"{cond.id} {'符合' if judged else '不符合'}")
-    outcome = _all(_compare(run, cmp) for cmp in cond.all)
-    if outcome.met is None:
-        return outcome
-    return _Outcome(
-        outcome.met, f"{cond.id} {'符合' if outcome.met else '不符合'}（{outcome.text}）"
-    )
+_RuleEvaluator = _Yearly | _RatioBands | _ThresholdCount | _SubItems | _AnyOf | _Whole | _Capped
 
-
-def _any_of(run: _Run, ind: Indicator, rule: AnyOfRule) -> list[ItemResult]:
-    item_id = str(ind.number)
-    outcomes = [_condition(run, cond) for cond in rule.conditions]
-    met = [o for o in outcomes if o.met]
-    full = f"符合一项即可得 {plain(ind.points)} 分"
-    if met:
-        reason = f"{'；'.join(o.text for o in met)}，{full}，得 {plain(ind.points)} 分"
-        return [ItemResult(item_id, ind.points, ind.points, "scored", reason)]
-    pending = _all(o for o in outcomes if o.met is None)
-    if pending.missing or pending.undefined:
-        return [_item(run, item_id, ind.points, pending, _ZERO)]
-    ids = "、".join(c.id for c in rule.conditions)
-    return [ItemResult(item_id, _ZERO, ind.points, "scored", f"{ids} 均不符合（{full}），不得分")]
-
-
-def _whole(run: _Run, ind: Indicator, rule: WholeJudgmentRule) -> list[ItemResult]:
-    return [_judgment_item(run, str(ind.number), ind.points)]
-
-
-def _capped(run: _Run, ind: Indicator, rule: CappedCountRule) -> list[ItemResult]:
-    item_id = str(ind.number)
-    count = run.data.counts.get(rule.metric)
-    if count is None:
-        outcome = _Outcome(None, "", (f"counts.{rule.metric}",))
-        return [_item(run, item_id, ind.points, outcome, _ZERO)]
-    award = min(count * rule.points_per_unit, ind.points)
-    unit = run.fw.metrics[rule.metric].unit
-    text = (
-        f"{run.name(rule.metric)} {plain(count)} {unit}，每{unit} {plain(rule.points_per_unit)} 分，"
-        f"最高 {plain(ind.points)} 分"
-    )
-    return [_item(run, item_id, ind.points, _Outcome(True, text), award)]
-
-
-_RULES: dict[type, Callable[[_Run, Indicator, object], list[ItemResult]]] = {
-    YearlyComparisonRule: _yearly,  # type: ignore[dict-item]
-    RatioBandsRule: _ratio_bands,  # type: ignore[dict-item]
-    ThresholdCountRule: _threshold_count,  # type: ignore[dict-item]
-    SubItemsRule: _sub_items,  # type: ignore[dict-item]
-    AnyOfRule: _any_of,  # type: ignore[dict-item]
-    WholeJudgmentRule: _whole,  # type: ignore[dict-item]
-    CappedCountRule: _capped,  # type: ignore[dict-item]
+_RULES: dict[type, Callable[[Framework, Indicator, Any], _RuleEvaluator]] = {
+    YearlyComparisonRule: _Yearly,
+    RatioBandsRule: _RatioBands,
+    ThresholdCountRule: _ThresholdCount,
+    SubItemsRule: _SubItems,
+    AnyOfRule: _AnyOf,
+    WholeJudgmentRule: _Whole,
+    CappedCountRule: _Capped,
 }
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+
+class _IndicatorPlan(NamedTuple):
+    ind: Indicator
+    rule: _RuleEvaluator
+    level: str
+    group: str | None
+
+
+class _NodePlan(NamedTuple):
+    """A level or group: its scorecard fields and where its indicators are in the plan."""
+
+    node: Node
+    positions: tuple[int, ...]
+
+
+class _Plan(NamedTuple):
+    indicators: tuple[_IndicatorPlan, ...]
+    groups: tuple[_NodePlan, ...]
+    levels: tuple[_NodePlan, ...]
+
+
+@lru_cache(maxsize=16)
+def _plan(fw: Framework) -> _Plan:
+    """The framework compiled for scoring; built once per framework (frameworks are immutable)."""
+    indicators = []
+    for ind in fw.indicators:
+        place = fw.placement[ind.number]
+        rule = _RULES[type(ind.rule)](fw, ind, ind.rule)
+        group = place.group.code if place.group else None
+        indicators.append(_IndicatorPlan(ind, rule, place.level.code, group))
+    position = {ind.number: i for i, ind in enumerate(fw.indicators)}
+
+    def node_plan(node: Node) -> _NodePlan:
+        return _NodePlan(node, tuple(position[n] for n in _numbers_under(node)))
+
+    return _Plan(
+        tuple(indicators),
+        tuple(node_plan(g) for g in fw.groups),
+        tuple(node_plan(top) for top in fw.levels),
+    )
+
+
+def _numbers_under(node: Node) -> list[int]:
+    out = [ind.number for ind in node.indicators]
+    for child in node.children:
+        out.extend(_numbers_under(child))
+    return out
 
 
 # --- the whole evaluation -------------------------------------------------------------------
@@ -598,32 +887,51 @@ def _override(run: _Run, item: ItemResult) -> ItemResult:
     return ItemResult(item.id, o.score, item.max, "overridden", reason, computed=item.score)
 
 
-def _worst(items: Iterable[ItemResult]) -> Status:
+def _score_indicator(run: _Run, plan: _IndicatorPlan) -> IndicatorResult:
+    items = plan.rule.items(run)
+    if run.data.overrides:
+        items = [_override(run, item) for item in items]
+    total = _ZERO
     worst: Status = "scored"
     for item in items:
+        total += item.score
         if SEVERITY[item.status] > SEVERITY[worst]:
             worst = item.status
-    return worst
+    ind = plan.ind
+    return IndicatorResult(
+        ind.number, ind.name, total, ind.points, worst, tuple(items), plan.level, plan.group
+    )
+
+
+def _sum(indicators: Sequence[IndicatorResult], positions: tuple[int, ...]) -> Decimal:
+    total = _ZERO
+    for i in positions:
+        total += indicators[i].score
+    return total
 
 
 def score(
     framework: Framework, data: EvaluationInput, reference: NationalReference | None = None
 ) -> Scorecard:
     """Score ``data`` against ``framework``. Pure: no I/O beyond the cached bundled data."""
-    run = _Run(framework, data, reference or bundled_reference())
+    plan = _plan(framework)
+    run = _Run(data, reference or bundled_reference())
     with localcontext(_EXACT):
-        indicators = [_score_indicator(run, ind) for ind in framework.indicators]
-        by_number = {ind.number: ind for ind in indicators}
+        indicators = tuple(_score_indicator(run, ind) for ind in plan.indicators)
         groups = tuple(
-            GroupResult(g.code, g.name, _sum(by_number, _numbers_under(g)), g.points)
-            for g in framework.groups
+            GroupResult(g.node.code, g.node.name, _sum(indicators, g.positions), g.node.points)
+            for g in plan.groups
         )
         rate_min = framework.doc.pass_rule.level_rate_min
         levels = tuple(
             LevelResult(
-                top.code, top.name, _sum(by_number, _numbers_under(top)), top.points, rate_min
+                top.node.code,
+                top.node.name,
+                _sum(indicators, top.positions),
+                top.node.points,
+                rate_min,
             )
-            for top in framework.levels
+            for top in plan.levels
         )
         total = sum((lv.score for lv in levels), _ZERO)
     return Scorecard(
@@ -637,37 +945,6 @@ def score(
         total_min=framework.doc.pass_rule.total_min,
         levels=levels,
         groups=groups,
-        indicators=tuple(indicators),
+        indicators=indicators,
         warnings=tuple(run.warnings),
     )
-
-
-def _score_indicator(run: _Run, ind: Indicator) -> IndicatorResult:
-    items = _RULES[type(ind.rule)](run, ind, ind.rule)
-    if run.data.overrides:
-        items = [_override(run, item) for item in items]
-    total = _ZERO
-    for item in items:
-        total += item.score
-    place = run.fw.placement[ind.number]
-    return IndicatorResult(
-        ind.number,
-        ind.name,
-        total,
-        ind.points,
-        _worst(items),
-        tuple(items),
-        place.level.code,
-        place.group.code if place.group else None,
-    )
-
-
-def _numbers_under(node: Node) -> list[int]:
-    out = [ind.number for ind in node.indicators]
-    for child in node.children:
-        out.extend(_numbers_under(child))
-    return out
-
-
-def _sum(by_number: Mapping[int, IndicatorResult], numbers: Iterable[int]) -> Decimal:
-    return sum((by_number[n].score for n in numbers), _ZERO)
