@@ -48,6 +48,9 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEMOZONE_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("DEMOZONE_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env_list("DEMOZONE_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "demozone.web.audit.views.csrf_failure"
+# Behind a reverse proxy that sets X-Forwarded-For: audit and throttle by the client's address.
+DEMOZONE_TRUST_X_FORWARDED_FOR = env_bool("DEMOZONE_TRUST_X_FORWARDED_FOR", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "demozone.web.dashboard",
     "demozone.web.entry",
     "demozone.web.api",
+    "demozone.web.audit",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "demozone.web.audit.views.permission_denied"
+
 admin.site.site_header = "示范区创建评估平台 · 系统管理"
 admin.site.site_title = "示范区创建评估平台"
