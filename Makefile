@@ -52,9 +52,12 @@ format: setup
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: setup system-deps
+# bench_http.py: the dashboard of a full campaign under 20 concurrent clients (Debian's wrk) against
+# the production server, beside a trivial view; loopback only, bounded in requests and time.
+bench: setup system-deps $(NODE_STAMP)
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_http.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@
 #   postgresql                initdb, pg_ctl, postgres: `make test` runs the web suite a second time on
 #                             a throw-away cluster of its own (scripts/pg-test-server.sh)
 #   chromium                  the browser the end-to-end tests drive through Playwright (tests/e2e/)
+#   wrk                       the HTTP load generator of `make bench` (bench/bench_http.py)
 set -euo pipefail
 
 PACKAGES=(
@@ -21,6 +22,7 @@ PACKAGES=(
     poppler-utils
     postgresql
     chromium
+    wrk
 )
 
 missing=()

@@ -64,7 +64,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def server_env(
-    data_dir: Path, port: int, *, workers: int, database_url: str | None
+    data_dir: Path, port: int, *, workers: int | None, database_url: str | None
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEMOZONE_")}
     env.update(
@@ -73,11 +73,13 @@ def server_env(
             "DEMOZONE_SECRET_KEY": secrets.token_urlsafe(40),
             "DEMOZONE_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "DEMOZONE_PORT": str(port),
-            "DEMOZONE_WORKERS": str(workers),
             "DEMOZONE_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
     )
+    # Without a number, `serve` picks the worker count as it does for `make run`.
+    if workers is not None:
+        env["DEMOZONE_WORKERS"] = str(workers)
     # Without a URL the settings' default applies: SQLite in the data directory, as `make run`.
     if database_url:
         env["DEMOZONE_DATABASE_URL"] = database_url
@@ -128,7 +130,7 @@ def _wait_until_ready(server: Server, proc: subprocess.Popen[bytes], log_path: P
 def production_server(
     data_dir: Path,
     *,
-    workers: int = 2,
+    workers: int | None = 2,
     database_url: str | None = None,
     demo: bool = False,
 ) -> Iterator[Server]:
@@ -153,7 +155,7 @@ def production_server(
         )
         try:
             _wait_until_ready(server, proc, log_path)
-            log.info("production server ready at %s (%d workers)", server.url, workers)
+            log.info("production server ready at %s", server.url)
             yield server
         finally:
             _stop(proc)
