@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 
 # Any fixed 64-bit number: the advisory lock that guards creating the chain head on PostgreSQL.
 _PG_LOCK_KEY = 0x64656D6F_61756474
+
+# Set by AuditRequestMiddleware for the duration of each request.
+current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 
 _LIMITS = {"actor_name": 150, "user_agent": 300, "action": 64, "target": 200}
 
@@ -96,9 +100,12 @@ def record(
 ) -> AuditEvent:
     """Append one row to the audit trail, inside the caller's transaction.
 
-    ``actor`` None with a ``request`` means the request's user (if signed in). ``before`` and
-    ``after`` may hold decimals and dates: they are stored as strings.
+    ``request`` defaults to the request being served (see AuditRequestMiddleware); ``actor`` None
+    means that request's user, if signed in. ``before`` and ``after`` may hold decimals and dates:
+    they are stored as strings.
     """
+    if request is None:
+        request = current_request.get()
     user = _actor(actor, request)
     with transaction.atomic():
         head = _lock_head()

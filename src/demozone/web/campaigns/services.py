@@ -27,6 +27,9 @@ from demozone.core.loader import Framework as CoreFramework
 from demozone.core.scorecard import Scorecard
 from demozone.core.scoring import score
 from demozone.core.yamlio import load_yaml
+from demozone.web.audit.data import record_data_change, record_document_diff
+from demozone.web.audit.services import record
+from demozone.web.campaigns.conflicts import NO_CHECK, ConflictError, find_conflicts
 from demozone.web.campaigns.errors import NotAllowedError
 from demozone.web.campaigns.models import (
     Assignment,
@@ -170,12 +173,14 @@ class Change:
     """Set (or, with ``None``, clear) the value at ``path`` of the campaign's input.
 
     ``note`` is the source note of a figure or the explanation of a judgment; ``None`` keeps the
-    stored one.
+    stored one. ``expected`` is the value the user saw before changing it: if somebody else has
+    changed it since, the change is refused (ConflictError) instead of overwriting theirs.
     """
 
     path: str
     value: Any
     note: str | None = None
+    expected: Any = NO_CHECK
 
 
 def _set_path(doc: dict[str, Any], path: str, value: Any) -> bool:
@@ -218,7 +223,8 @@ def apply_changes(
 ) -> None:
     """Validate the campaign's input with ``changes`` applied and store them, all or nothing.
 
-    Raises InputError (the core's problems, with paths) or NotAllowedError; nothing is written.
+    Raises InputError (the core's problems, with paths), NotAllowedError or ConflictError;
+    nothing is written.
     """
     with transaction.atomic():
         # One writer per campaign at a time: the whole input is validated, not just the change.
@@ -231,6 +237,7 @@ def apply_changes(
         known = indicator_of_path(fw, locked.years)
         data = load_data(locked)
         doc = build_input(locked, data)
+        conflicts = find_conflicts(locked, data, doc, changes)
         problems = []
         denied = []
         for change in changes:
@@ -242,6 +249,8 @@ def apply_changes(
                 problems.append(Problem(change.path, "数据项路径格式不正确"))
         if denied:
             raise NotAllowedError(denied)
+        if conflicts:
+            raise ConflictError(conflicts)
         if problems:
             raise InputError(problems)
         parsed = parse_input(doc, fw)
@@ -309,14 +318,17 @@ def _store_value(
     now: Any,
 ) -> bool:
     new = _parsed_value(parsed, change.path)
+    before = {"value": row.value, "note": row.source_note} if row is not None else None
     if new is None:
         if row is not None:
             row.delete()
+            record_data_change(campaign, change.path, before, None, who)
             return True
         return False
     note = row.source_note if change.note is None and row is not None else (change.note or "")
     if row is not None and row.value == new and row.source_note == note:
         return False
+    record_data_change(campaign, change.path, before, {"value": new, "note": note}, who)
     if row is None:
         head, _, rest = change.path.partition(".")
         parts = rest.split(".")
@@ -352,15 +364,18 @@ def _store_judgment(
 ) -> bool:
     item = change.path.partition(".")[2]
     new = parsed.judgments.get(item)
+    before = {"value": row.value, "note": row.note} if row is not None else None
     if new is None:
         if row is not None:
             row.delete()
+            record_data_change(campaign, change.path, before, None, who)
             return True
         return False
     met, points = (new, None) if isinstance(new, bool) else (None, new)
     note = row.note if change.note is None and row is not None else (change.note or "")
     if row is not None and row.met == met and row.score == points and row.note == note:
         return False
+    record_data_change(campaign, change.path, before, {"value": new, "note": note}, who)
     Judgment.objects.update_or_create(
         campaign=campaign,
         item=item,
@@ -385,6 +400,13 @@ def _store_operators(
     note = change.note or ""
     if old == wanted and campaign.large_operators_reported == reported:
         return False
+    record_data_change(
+        campaign,
+        change.path,
+        _operators(old) if campaign.large_operators_reported or old else None,
+        _operators(wanted) if reported else None,
+        who,
+    )
     LargeOperator.objects.filter(campaign=campaign).delete()
     LargeOperator.objects.bulk_create(
         LargeOperator(
@@ -400,6 +422,10 @@ def _store_operators(
     )
     Campaign.objects.filter(pk=campaign.pk).update(large_operators_reported=reported)
     return True
+
+
+def _operators(rows: list[tuple[str, int, Decimal]]) -> list[dict[str, Any]]:
+    return [{"name": n, "year": y, "ecommerce_sales": s} for n, y, s in rows]
 
 
 def import_document(campaign: Campaign, doc: Any, user: User, *, source: str = "") -> None:
@@ -439,6 +465,7 @@ def import_document(campaign: Campaign, doc: Any, user: User, *, source: str = "
     who, now = _user(user), timezone.now()
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        old_doc = build_input(locked)
         for model in (MetricValue, LargeOperator, Judgment, Override):
             model.objects.filter(campaign=locked).delete()
         rows = [
@@ -522,6 +549,16 @@ def import_document(campaign: Campaign, doc: Any, user: User, *, source: str = "
             definitions={scope: dict(d) for scope, d in parsed.definitions.items() if d},
             note=parsed.note,
             revision=F("revision") + 1,
+        )
+        locked.refresh_from_db()
+        changed = record_document_diff(locked, old_doc, build_input(locked), who)
+        record(
+            action="campaign.import",
+            actor=who,
+            campaign=locked,
+            target=source or "import",
+            after={"changed": changed},
+            message=f"整体导入评估数据（{source or '文件'}），{changed} 项数据有变化",
         )
     log.info("campaign %s: imported %s", campaign.pk, source or "a document")
 

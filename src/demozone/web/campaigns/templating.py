@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 
 from demozone.core.errors import Problem
 from demozone.core.loader import bundled_framework_ids, load_bundled
+from demozone.web.audit.services import record
+from demozone.web.audit.signals import recorded_by_caller
 from demozone.web.campaigns.errors import CampaignError, CampaignExistsError
 from demozone.web.campaigns.models import (
     Assignment,
@@ -160,11 +162,13 @@ def create_campaign(
     deadline: dt.date | None = None,
     name: str | None = None,
     is_demo: bool = False,
+    actor: Any = None,
 ) -> Campaign:
     """A ready campaign: region, framework, departments and the responsibility table.
 
     All in one transaction; a campaign for the same region and years is refused
-    (CampaignExistsError) and nothing is written.
+    (CampaignExistsError) and nothing is written. ``actor`` (default: the user of the request
+    being served) is recorded in the audit trail.
     """
     template = load_template(template_id)
     years = tuple(years)
@@ -173,7 +177,7 @@ def create_campaign(
             Problem("years", f"评估年度应为两个连续且按先后排列的年度，实际为 {list(years)}")
         )
     first, second = years
-    with transaction.atomic():
+    with transaction.atomic(), recorded_by_caller():
         region = _region(template, region_name, province)
         existing = Campaign.objects.filter(
             region=region, first_year=first, second_year=second
@@ -212,7 +216,32 @@ def create_campaign(
                 position=position,
             )
         _assign(campaign, template, departments)
+        _audit_creation(campaign, template, list(departments), actor)
     return campaign
+
+
+def _audit_creation(
+    campaign: Campaign, template: Template, departments: list[str], actor: Any
+) -> None:
+    assignments: dict[str, list[str]] = {}
+    for a in Assignment.objects.filter(campaign=campaign).select_related("department"):
+        assignments.setdefault(str(a.indicator), []).append(a.department.name)
+    record(
+        action="campaign.create",
+        actor=actor,
+        campaign=campaign,
+        target=f"campaign:{campaign.pk}",
+        after={
+            "name": campaign.name,
+            "region": campaign.region.name,
+            "years": list(campaign.years),
+            "framework": campaign.framework.sha256,
+            "template": template.id,
+            "departments": departments,
+            "assignments": assignments,
+        },
+        message=f"按模板“{template.id}”创建“{campaign.name}”：{len(departments)} 个单位，{len(assignments)} 项指标的责任分工",
+    )
 
 
 def _assign(campaign: Campaign, template: Template, departments: dict[str, Department]) -> None:
