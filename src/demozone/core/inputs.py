@@ -11,9 +11,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from demozone.core.errors import InputError, Problem
+from demozone.core.framework import Metric
 from demozone.core.items import ItemSpec, item_specs
 from demozone.core.loader import Framework
 
@@ -35,6 +37,7 @@ ZONE_NAMES: dict[str, str] = {"east": "东部", "central": "中部", "west": "�
 # statistic a city enters has that many.
 MAX_DIGITS = 15
 _LIMIT = Decimal(10) ** MAX_DIGITS
+_LIMIT_INT = 10**MAX_DIGITS
 MIN_YEAR, MAX_YEAR = 2000, 2100
 TOP_KEYS = (
     "framework",
@@ -48,6 +51,17 @@ TOP_KEYS = (
     "overrides",
     "note",
 )
+_TOP_KEYS = frozenset(TOP_KEYS)
+_SCOPES = ("region", "national")
+_SCOPE_KEYS = frozenset(_SCOPES)
+_REGION_KEYS = frozenset(("name", "zone"))
+_OPERATOR_KEYS = frozenset(("name", "year", "ecommerce_sales"))
+_OVERRIDE_KEYS = frozenset(("score", "reason"))
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+_MINUS_HUNDRED = Decimal(-100)
+# A year as JSON writes it (an object key is text): looked up instead of checked.
+_YEAR_TEXTS = {str(year): year for year in range(MIN_YEAR, MAX_YEAR + 1)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +156,8 @@ class _Collector:
         self.problems.append(Problem(path, message))
 
     def mapping(self, value: Any, path: str) -> Mapping[Any, Any] | None:
+        if type(value) is dict:  # the usual case, without the abstract-class check
+            return value
         if value is None:
             return {}
         if not isinstance(value, Mapping):
@@ -149,7 +165,9 @@ class _Collector:
             return None
         return value
 
-    def unknown(self, data: Mapping[Any, Any], allowed: Any, path: str) -> None:
+    def unknown(self, data: Mapping[Any, Any], allowed: frozenset[str], path: str) -> None:
+        if data.keys() <= allowed:  # the usual case: nothing to report
+            return
         for key in data:
             if key not in allowed:
                 self.add(_join(path, key), "未知字段（可能是拼写错误）")
@@ -216,6 +234,23 @@ class _Collector:
         return value.strip()
 
 
+def _ordinary(value: Any) -> Decimal | None:
+    """``value`` as a decimal when it is an ordinary figure, else None.
+
+    Ordinary: an int below the size limit, or a finite decimal written in at most 15 characters
+    without an exponent, so within the digit and size limits of :meth:`_Collector.number`. Most
+    figures are; the others go through the full checks, which also word what is wrong.
+    """
+    if type(value) is int:
+        return Decimal(value) if -_LIMIT_INT < value < _LIMIT_INT else None
+    if type(value) is Decimal and value.is_finite():
+        figure: Decimal = value
+        text = str(figure)
+        if len(text) <= MAX_DIGITS and "E" not in text:
+            return figure
+    return None
+
+
 def to_decimal(value: Any) -> Decimal | None:
     """An exact decimal from a number as the user wrote it, or None for anything else."""
     if isinstance(value, bool):
@@ -272,6 +307,38 @@ def item_key(key: Any) -> str:
     return str(key).strip()
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """What parsing needs to know of a framework's metrics, worked out once per framework."""
+
+    # scope → metric id → metric, for the yearly figures (series, growth, share), in file order
+    yearly: dict[str, dict[str, Metric]]
+    yearly_keys: dict[str, frozenset[str]]  # scope → the keys allowed under statistics.<scope>
+    counts: dict[str, Metric]
+    count_keys: frozenset[str]
+    parts: tuple[tuple[str, str], ...]  # (count, the count it cannot exceed)
+    rates: dict[str, tuple[str, ...]]  # scope → the rates it has
+    rate_keys: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=16)
+def _tables(framework: Framework) -> _Tables:
+    yearly_metrics = [m for m in framework.doc.metrics if m.kind in ("series", "growth", "share")]
+    yearly = {s: {m.id: m for m in yearly_metrics if s in m.scopes} for s in _SCOPES}
+    counts = framework.metrics_of_kind("count")
+    rate_metrics = framework.metrics_of_kind("rate").values()
+    rates = {s: tuple(m.id for m in rate_metrics if s in m.scopes) for s in _SCOPES}
+    return _Tables(
+        yearly=yearly,
+        yearly_keys={s: frozenset((*known, "definitions")) for s, known in yearly.items()},
+        counts=counts,
+        count_keys=frozenset(counts),
+        parts=tuple((m.id, m.part_of) for m in counts.values() if m.part_of),
+        rates=rates,
+        rate_keys={s: frozenset(ids) for s, ids in rates.items()},
+    )
+
+
 def parse_input(data: Any, framework: Framework) -> EvaluationInput:
     """Check ``data`` (a parsed YAML/JSON document) against SPEC §4 and ``framework``.
 
@@ -280,7 +347,7 @@ def parse_input(data: Any, framework: Framework) -> EvaluationInput:
     c = _Collector()
     if not isinstance(data, Mapping):
         raise InputError([Problem("", f"评估数据应为一个映射（键值对），实际为{_kind(data)}")])
-    c.unknown(data, TOP_KEYS, "")
+    c.unknown(data, _TOP_KEYS, "")
 
     framework_id = data.get("framework")
     if framework_id is not None and not isinstance(framework_id, str):
@@ -289,11 +356,12 @@ def parse_input(data: Any, framework: Framework) -> EvaluationInput:
     elif framework_id is not None and framework_id != framework.id:
         c.add("framework", f"评估数据使用指标体系 {framework_id}，但加载的是 {framework.id}")
 
+    tables = _tables(framework)
     region, zone = _parse_region(c, data)
     years = _parse_years(c, data.get("years"))
-    statistics, definitions, national_given = _parse_statistics(c, data, framework)
-    counts = _parse_counts(c, data.get("counts"), framework)
-    rates = _parse_rates(c, data.get("rates"), framework)
+    statistics, definitions, national_given = _parse_statistics(c, data, framework, tables)
+    counts = _parse_counts(c, data.get("counts"), tables)
+    rates = _parse_rates(c, data.get("rates"), tables)
     operators = _parse_operators(c, data)
     specs = item_specs(framework, years) if years else {}
     judgments = _parse_judgments(c, data.get("judgments"), specs, years is not None)
@@ -330,7 +398,7 @@ def _parse_region(c: _Collector, data: Mapping[Any, Any]) -> tuple[str | None, Z
     region = c.mapping(data["region"], "region")
     if region is None:
         return None, None
-    c.unknown(region, ("name", "zone"), "region")
+    c.unknown(region, _REGION_KEYS, "region")
     name = c.text(region.get("name"), "region.name")
     raw_zone = region.get("zone")
     zone = ZONES.get(raw_zone) if isinstance(raw_zone, str) else None
@@ -360,54 +428,64 @@ def _parse_years(c: _Collector, value: Any) -> tuple[int, int] | None:
 
 
 def _parse_statistics(
-    c: _Collector, data: Mapping[Any, Any], framework: Framework
+    c: _Collector, data: Mapping[Any, Any], framework: Framework, tables: _Tables
 ) -> tuple[dict[str, dict[str, dict[int, Decimal]]], dict[str, dict[str, str]], bool]:
     statistics: dict[str, dict[str, dict[int, Decimal]]] = {}
     definitions: dict[str, dict[str, str]] = {}
     block = c.mapping(data.get("statistics"), "statistics")
     if block is None:
         return statistics, definitions, False
-    c.unknown(block, ("region", "national"), "statistics")
+    c.unknown(block, _SCOPE_KEYS, "statistics")
     national_given = block.get("national") is not None
-    yearly = [m for m in framework.doc.metrics if m.kind in ("series", "growth", "share")]
-    for scope in ("region", "national"):
+    for scope in _SCOPES:
         spath = f"statistics.{scope}"
         values = c.mapping(block.get(scope), spath)
         if values is None:
             continue
-        known = {m.id: m for m in yearly if scope in m.scopes}
-        c.unknown(values, (*known, "definitions"), spath)
-        statistics[scope] = {}
-        for metric_id, metric in known.items():
+        c.unknown(values, tables.yearly_keys[scope], spath)
+        parsed: dict[str, dict[int, Decimal]] = {}
+        for metric_id, metric in tables.yearly[scope].items():
             if values.get(metric_id) is None:
                 continue
             mpath = f"{spath}.{metric_id}"
             series = c.mapping(values[metric_id], mpath)
-            if series is None:
-                continue
-            parsed: dict[int, Decimal] = {}
-            for raw_year, raw_value in series.items():
-                if raw_value is None:  # a blank in a filled-in template: not reported
-                    continue
-                year = c.year(raw_year, f"{mpath}.{raw_year}")
-                if year is None:
-                    continue
-                if year in parsed:
-                    c.add(f"{mpath}.{raw_year}", "年份重复")
-                    continue
-                number = _yearly_value(c, raw_value, f"{mpath}.{raw_year}", metric.kind)
-                if number is not None:
-                    parsed[year] = number
-            statistics[scope][metric_id] = parsed
+            if series is not None:
+                parsed[metric_id] = _parse_series(c, series, mpath, metric.kind)
+        statistics[scope] = parsed
         definitions[scope] = _parse_definitions(c, values.get("definitions"), framework, spath)
     return statistics, definitions, national_given
 
 
+def _parse_series(
+    c: _Collector, series: Mapping[Any, Any], mpath: str, kind: str
+) -> dict[int, Decimal]:
+    # A growth can be negative, but not below −100 %: a level cannot fall below zero.
+    lowest = _MINUS_HUNDRED if kind == "growth" else _ZERO
+    highest = _HUNDRED if kind == "share" else None
+    parsed: dict[int, Decimal] = {}
+    for raw_year, raw_value in series.items():
+        if raw_value is None:  # a blank in a filled-in template: not reported
+            continue
+        year = _YEAR_TEXTS.get(raw_year)
+        if year is None:
+            year = c.year(raw_year, f"{mpath}.{raw_year}")
+            if year is None:
+                continue
+        if year in parsed:
+            c.add(f"{mpath}.{raw_year}", "年份重复")
+            continue
+        number = _ordinary(raw_value)
+        if number is None or number < lowest or (highest is not None and number > highest):
+            number = _yearly_value(c, raw_value, f"{mpath}.{raw_year}", kind)
+        if number is not None:
+            parsed[year] = number
+    return parsed
+
+
 def _yearly_value(c: _Collector, value: Any, path: str, kind: str) -> Decimal | None:
     if kind == "growth":
-        # A growth can be negative, but not below −100 %: a level cannot fall below zero.
-        return c.number(value, path, minimum=Decimal(-100))
-    number = c.number(value, path, minimum=Decimal(0))
+        return c.number(value, path, minimum=_MINUS_HUNDRED)
+    number = c.number(value, path, minimum=_ZERO)
     if number is not None and kind == "share" and number > 100:
         c.add(path, f"占比应在 0—100 之间，实际为 {_fmt(number)}")
         return None
@@ -434,31 +512,28 @@ def _parse_definitions(
     return result
 
 
-def _parse_counts(c: _Collector, value: Any, framework: Framework) -> dict[str, Decimal]:
+def _parse_counts(c: _Collector, value: Any, tables: _Tables) -> dict[str, Decimal]:
     block = c.mapping(value, "counts")
     if block is None:
         return {}
-    known = framework.metrics_of_kind("count")
-    c.unknown(block, known, "counts")
+    c.unknown(block, tables.count_keys, "counts")
     counts: dict[str, Decimal] = {}
-    for metric_id, metric in known.items():
-        if block.get(metric_id) is None:
+    for metric_id, metric in tables.counts.items():
+        raw = block.get(metric_id)
+        if raw is None:
             continue
-        number = c.number(block[metric_id], f"counts.{metric_id}", minimum=Decimal(0))
-        if number is None:
-            continue
-        if metric.integer and number != number.to_integral_value():
+        number = _ordinary(raw)
+        if number is None or number < 0:
+            number = c.number(raw, f"counts.{metric_id}", minimum=_ZERO)
+            if number is None:
+                continue
+        # An int is whole; a decimal is checked.
+        if metric.integer and type(raw) is not int and number != number.to_integral_value():
             c.add(f"counts.{metric_id}", f"应为整数（{metric.name}），实际为 {_fmt(number)}")
             continue
         counts[metric_id] = number
-    for metric_id, metric in known.items():
-        parent = metric.part_of
-        if (
-            parent
-            and metric_id in counts
-            and parent in counts
-            and counts[metric_id] > counts[parent]
-        ):
+    for metric_id, parent in tables.parts:
+        if metric_id in counts and parent in counts and counts[metric_id] > counts[parent]:
             c.add(
                 f"counts.{metric_id}",
                 f"不能大于 counts.{parent} ({_fmt(counts[metric_id])} > {_fmt(counts[parent])})",
@@ -466,30 +541,37 @@ def _parse_counts(c: _Collector, value: Any, framework: Framework) -> dict[str, 
     return counts
 
 
-def _parse_rates(c: _Collector, value: Any, framework: Framework) -> dict[str, dict[str, Decimal]]:
+def _parse_rates(c: _Collector, value: Any, tables: _Tables) -> dict[str, dict[str, Decimal]]:
     block = c.mapping(value, "rates")
     if block is None:
         return {}
-    c.unknown(block, ("region", "national"), "rates")
-    known = framework.metrics_of_kind("rate")
+    c.unknown(block, _SCOPE_KEYS, "rates")
     rates: dict[str, dict[str, Decimal]] = {}
-    for scope in ("region", "national"):
+    for scope in _SCOPES:
         values = c.mapping(block.get(scope), f"rates.{scope}")
         if values is None:
             continue
-        allowed = [m for m, metric in known.items() if scope in metric.scopes]
-        c.unknown(values, allowed, f"rates.{scope}")
-        rates[scope] = {}
-        for metric_id in allowed:
-            if values.get(metric_id) is None:
+        c.unknown(values, tables.rate_keys[scope], f"rates.{scope}")
+        parsed: dict[str, Decimal] = {}
+        for metric_id in tables.rates[scope]:
+            raw = values.get(metric_id)
+            if raw is None:
                 continue
-            path = f"rates.{scope}.{metric_id}"
-            number = c.number(values[metric_id], path, minimum=Decimal(0))
-            if number is not None and number > 100:
-                c.add(path, f"百分比应在 0—100 之间，实际为 {_fmt(number)}")
-            elif number is not None:
-                rates[scope][metric_id] = number
+            number = _ordinary(raw)
+            if number is None or not 0 <= number <= 100:
+                number = _percentage(c, raw, f"rates.{scope}.{metric_id}")
+            if number is not None:
+                parsed[metric_id] = number
+        rates[scope] = parsed
     return rates
+
+
+def _percentage(c: _Collector, value: Any, path: str) -> Decimal | None:
+    number = c.number(value, path, minimum=_ZERO)
+    if number is not None and number > 100:
+        c.add(path, f"百分比应在 0—100 之间，实际为 {_fmt(number)}")
+        return None
+    return number
 
 
 def _parse_operators(c: _Collector, data: Mapping[Any, Any]) -> tuple[LargeOperator, ...] | None:
@@ -506,12 +588,10 @@ def _parse_operators(c: _Collector, data: Mapping[Any, Any]) -> tuple[LargeOpera
         block = c.mapping(entry, path)
         if block is None:
             continue
-        c.unknown(block, ("name", "year", "ecommerce_sales"), path)
+        c.unknown(block, _OPERATOR_KEYS, path)
         name = c.text(block.get("name"), f"{path}.name")
         year = c.year(block.get("year"), f"{path}.year")
-        sales = c.number(
-            block.get("ecommerce_sales"), f"{path}.ecommerce_sales", minimum=Decimal(0)
-        )
+        sales = c.number(block.get("ecommerce_sales"), f"{path}.ecommerce_sales", minimum=_ZERO)
         if name is not None and year is not None and sales is not None:
             operators.append(LargeOperator(name, year, sales))
     return tuple(operators)
@@ -525,34 +605,46 @@ def _parse_judgments(
         return {}
     judgments: dict[str, Judgment] = {}
     for raw_key, raw in block.items():
-        key = item_key(raw_key)
-        path = f"judgments.{key}"
         if raw is None:  # not judged yet
             continue
+        key = raw_key.strip() if type(raw_key) is str else item_key(raw_key)
         spec = specs.get(key)
-        if spec is None or not spec.judgeable:
-            if checkable:
-                hint = "（请按子项判定，如 28.1）" if spec is not None else ""
-                c.add(path, f"没有可判定的评分项 {key}{hint}")
-            continue
-        if isinstance(raw, bool):
+        # The usual entry, an item judged met or not, needs no further check.
+        if type(raw) is bool and spec is not None and spec.judgeable:
             judgments[key] = raw
             continue
-        if spec.bool_only:
-            c.add(path, f"应为 true（符合）或 false（不符合），实际为 {_show(raw)}")
-            continue
-        number = to_decimal(raw)
-        if number is None or not number.is_finite():
-            c.add(path, f"应为 true/false 或 0—{_fmt(spec.max)} 之间的分数，实际为{_kind(raw)}")
-        elif not Decimal(0) <= number <= spec.max or number % spec.step != 0:
-            c.add(
-                path,
-                f"应为 0—{_fmt(spec.max)} 之间、以 {_fmt(spec.step)} 为步长的分数，"
-                f"实际为 {_fmt(number)}",
-            )
-        else:
-            judgments[key] = number
+        judgment = _judgment(c, key, raw, spec, checkable)
+        if judgment is not None:
+            judgments[key] = judgment
     return judgments
+
+
+def _judgment(
+    c: _Collector, key: str, raw: Any, spec: ItemSpec | None, checkable: bool
+) -> Judgment | None:
+    path = f"judgments.{key}"
+    if spec is None or not spec.judgeable:
+        if checkable:
+            hint = "（请按子项判定，如 28.1）" if spec is not None else ""
+            c.add(path, f"没有可判定的评分项 {key}{hint}")
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if spec.bool_only:
+        c.add(path, f"应为 true（符合）或 false（不符合），实际为 {_show(raw)}")
+        return None
+    number = to_decimal(raw)
+    if number is None or not number.is_finite():
+        c.add(path, f"应为 true/false 或 0—{_fmt(spec.max)} 之间的分数，实际为{_kind(raw)}")
+        return None
+    if not _ZERO <= number <= spec.max or number % spec.step != 0:
+        c.add(
+            path,
+            f"应为 0—{_fmt(spec.max)} 之间、以 {_fmt(spec.step)} 为步长的分数，"
+            f"实际为 {_fmt(number)}",
+        )
+        return None
+    return number
 
 
 def _parse_overrides(
@@ -573,11 +665,11 @@ def _parse_overrides(
         entry = c.mapping(raw, path)
         if entry is None:
             continue
-        c.unknown(entry, ("score", "reason"), path)
+        c.unknown(entry, _OVERRIDE_KEYS, path)
         reason = entry.get("reason")
         if not isinstance(reason, str) or not reason.strip():
             c.add(f"{path}.reason", "人工核定必须填写理由")
-        score = c.number(entry.get("score"), f"{path}.score", minimum=Decimal(0))
+        score = c.number(entry.get("score"), f"{path}.score", minimum=_ZERO)
         if score is not None and score > spec.max:
             c.add(f"{path}.score", f"不能超过该项满分 {_fmt(spec.max)}，实际为 {_fmt(score)}")
         elif score is not None and isinstance(reason, str) and reason.strip():
