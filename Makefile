@@ -57,6 +57,7 @@ format: setup
 bench: setup system-deps $(NODE_STAMP)
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_package.py
 	$(BIN)/python bench/bench_http.py
 
 clean:
