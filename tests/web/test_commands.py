@@ -54,11 +54,11 @@ def test_create_user_puts_a_liaison_in_its_department(empty_campaign, capsys):
         "--department",
         "市人社局",
         "--password",
-        "Pw-renshe-1",
+        "Pw-Liaison-2024",
     )
     member = Membership.objects.get(user__username="renshe")
     assert (member.role, member.department.name) == ("liaison", "市人社局")
-    assert authenticate(username="renshe", password="Pw-renshe-1") is not None
+    assert authenticate(username="renshe", password="Pw-Liaison-2024") is not None
 
 
 def test_a_liaison_without_a_department_is_refused(empty_campaign):

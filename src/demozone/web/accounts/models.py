@@ -52,3 +52,22 @@ class ApiToken(models.Model):
             return None
         cls.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         return row.user
+
+
+class PendingPasswordChange(models.Model):
+    """The user signs in with a password someone else has seen (an invitation or a reset) and
+    must choose its own before doing anything else; the row goes when it has."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="pending_password_change",
+        verbose_name="用户",
+    )
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待修改的初始密码"
+
+    def __str__(self) -> str:
+        return str(self.user)

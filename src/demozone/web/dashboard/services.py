@@ -162,6 +162,7 @@ def cached_body(page: str, campaign: Campaign, render: Callable[[], str]) -> str
 
 
 def overview(access: Access) -> Overview:
+    access.require("dashboard.view")
     campaign = access.campaign
     return Overview(
         evaluation=evaluate(campaign),

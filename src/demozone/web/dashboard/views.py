@@ -14,9 +14,16 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from demozone.core.errors import InputError
-from demozone.web.campaigns.access import campaign_access, default_campaign_id
+from demozone.web.campaigns.access import (
+    campaign_access,
+    default_campaign_id,
+    landing_page,
+    member_roles,
+    require_system_admin,
+    visible_campaigns,
+)
 from demozone.web.campaigns.errors import CampaignError
-from demozone.web.campaigns.models import Campaign, Membership
+from demozone.web.campaigns.models import Role
 from demozone.web.campaigns.services import dump_document, export_document
 from demozone.web.campaigns.templating import create_campaign, template_ids
 from demozone.web.dashboard import services
@@ -33,6 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
     campaign_id = default_campaign_id(request.user)
     if campaign_id is None:
         return redirect("campaign_list")
+    role = campaign_access(request.user, campaign_id).role
+    if landing_page(role) != "dashboard":
+        return redirect(landing_page(role), campaign_id)
     return dashboard(request, campaign_id)
 
 
@@ -49,7 +59,7 @@ def scorecard(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def _overview_page(request: HttpRequest, campaign_id: int, page: str) -> HttpResponse:
     """驾驶舱 and 评分表: the body depends on the campaign's data only, so it is rendered once per
     data revision and kept; the frame (user, navigation) is rendered on every request."""
-    access = campaign_access(request.user, campaign_id)
+    access = campaign_access(request.user, campaign_id, "dashboard.view")
     context = {"access": access, "campaign": access.campaign, "nav": page}
 
     def render_body() -> str:
@@ -65,7 +75,7 @@ def _overview_page(request: HttpRequest, campaign_id: int, page: str) -> HttpRes
 
 @login_required
 def framework_tree(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    access = campaign_access(request.user, campaign_id)
+    access = campaign_access(request.user, campaign_id, "framework.view")
     fw = access.campaign.core_framework
     zone = access.campaign.region.zone
     rules = {ind.number: services.rule_lines(ind, fw, zone) for ind in fw.indicators}
@@ -84,7 +94,7 @@ def framework_tree(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 def indicator_detail(request: HttpRequest, campaign_id: int, number: int) -> HttpResponse:
-    access = campaign_access(request.user, campaign_id)
+    access = campaign_access(request.user, campaign_id, "dashboard.view")
     try:
         view = services.overview(access)
         detail = services.indicator_detail(view, number)
@@ -99,7 +109,7 @@ def indicator_detail(request: HttpRequest, campaign_id: int, number: int) -> Htt
 
 @login_required
 def export(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
-    access = campaign_access(request.user, campaign_id)
+    access = campaign_access(request.user, campaign_id, "data.view")
     if fmt not in ("yaml", "json"):
         raise PermissionDenied("只能导出 YAML 或 JSON 文件")
     text = dump_document(export_document(access.campaign), fmt)
@@ -114,8 +124,7 @@ def export(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
 def campaign_list(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, templates=template_ids())
     if request.method == "POST":
-        if not request.user.is_superuser:
-            raise PermissionDenied("只有系统管理员可以新建创建活动")
+        require_system_admin(request.user, "新建创建活动")
         if form.is_valid():
             try:
                 campaign = create_campaign(**form.arguments())
@@ -126,11 +135,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                     request, f"已创建“{campaign.name}”，成员单位与责任分工已按模板建立。"
                 )
                 return redirect("dashboard", campaign.pk)
-    if request.user.is_superuser:
-        campaigns = Campaign.objects.select_related("region")
-    else:
-        ids = Membership.objects.filter(user=request.user).values("campaign_id")
-        campaigns = Campaign.objects.select_related("region").filter(pk__in=ids)
+    campaigns = list(visible_campaigns(request.user).select_related("region"))
+    roles = member_roles(request.user)
+    for c in campaigns:
+        c.landing = landing_page(roles.get(c.pk, Role.ADMIN))  # type: ignore[attr-defined]
     return render(
         request,
         "dashboard/campaigns.html",

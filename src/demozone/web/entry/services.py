@@ -19,7 +19,7 @@ from demozone.core.errors import InputError, Problem
 from demozone.core.framework import Indicator
 from demozone.core.scorecard import IndicatorResult
 from demozone.web.campaigns.access import Access
-from demozone.web.campaigns.models import Assignment, Campaign, Department, Role
+from demozone.web.campaigns.models import Assignment, Campaign, Department
 from demozone.web.campaigns.needs import (
     SCOPE_NAMES,
     IndicatorNeeds,
@@ -27,6 +27,7 @@ from demozone.web.campaigns.needs import (
     framework_needs,
     path_label,
 )
+from demozone.web.campaigns.permissions import Scope
 from demozone.web.campaigns.services import (
     CampaignData,
     Change,
@@ -397,6 +398,7 @@ class EntryPage:
 
 
 def entry_page(access: Access, department_id: int | None) -> EntryPage:
+    access.require("entry.view")
     campaign = access.campaign
     data = load_data(campaign)
     evaluation = evaluate(campaign, data)
@@ -412,8 +414,8 @@ def entry_page(access: Access, department_id: int | None) -> EntryPage:
         numbers = sorted({a.indicator for a in assignments if a.department_id == department.pk})
     else:
         numbers = [ind.number for ind in campaign.core_framework.indicators]
-    if access.role == Role.LIAISON:
-        # A liaison works on its own department's indicators; read-only roles see them all.
+    if access.scope("entry.view") == Scope.OWN:
+        # A liaison works on its own department's indicators only.
         numbers = [n for n in numbers if n in editable]
     cards = [
         build_card(

@@ -17,7 +17,7 @@ from demozone.web.entry import services
 
 @login_required
 def entry_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    access = campaign_access(request.user, campaign_id)
+    access = campaign_access(request.user, campaign_id, "entry.view")
     raw = request.GET.get("department", "")
     try:
         page = services.entry_page(access, int(raw) if raw.isdigit() else None)
@@ -33,7 +33,7 @@ def entry_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def save_indicator(request: HttpRequest, campaign_id: int, number: int) -> HttpResponse:
-    access = campaign_access(request.user, campaign_id)
+    access = campaign_access(request.user, campaign_id, "data.edit", indicator=number)
     result = services.save_card(access, number, request.POST, request.user)
     context = {"campaign": access.campaign, "card": result.card, "result": result}
     if request.htmx:
