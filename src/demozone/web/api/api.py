@@ -19,7 +19,9 @@ from ninja.security import HttpBearer, SessionAuth
 from demozone.core.errors import InputError, Problem
 from demozone.web.accounts.models import ApiToken
 from demozone.web.api import schemas
+from demozone.web.audit.services import record_denied
 from demozone.web.campaigns.access import Access, campaign_access, visible_campaigns
+from demozone.web.campaigns.conflicts import NO_CHECK, ConflictError
 from demozone.web.campaigns.errors import NotAllowedError
 from demozone.web.campaigns.models import Assignment, Framework
 from demozone.web.campaigns.services import (
@@ -63,11 +65,25 @@ def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
 
 @api.exception_handler(NotAllowedError)
 def _not_allowed(request: HttpRequest, exc: NotAllowedError) -> HttpResponse:
+    record_denied(request, exc.describe())
     return api.create_response(request, _problems(403, exc.describe(), exc.problems), status=403)
+
+
+@api.exception_handler(ConflictError)
+def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    body = {
+        **_problems(409, exc.describe(), exc.problems),
+        "conflicts": [
+            {"path": c.path, "label": c.label, "current": c.theirs, "by": c.by, "at": c.at}
+            for c in exc.conflicts
+        ],
+    }
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(PermissionDenied)
 def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    record_denied(request, str(exc) or "没有权限")
     return api.create_response(request, {"detail": str(exc) or "没有权限"}, status=403)
 
 
@@ -137,15 +153,27 @@ def list_values(request: HttpRequest, campaign_id: int) -> Any:
 
 @api.patch(
     "/campaigns/{campaign_id}/data",
-    response={200: dict[str, Any], 403: schemas.ProblemsOut, 422: schemas.ProblemsOut},
+    response={
+        200: dict[str, Any],
+        403: schemas.ProblemsOut,
+        409: schemas.ConflictsOut,
+        422: schemas.ProblemsOut,
+    },
     summary="修改部分数据（联络员只能修改本单位分工指标的数据）",
+    description="每项修改可带 `expected`：修改前看到的值（无值为 null）。若当前值已被他人改为别的值，"
+    "返回 409 并列出当前值、修改人和时间，任何修改都不写入；省略 `expected` 则不检查。",
 )
 def patch_data(request: HttpRequest, campaign_id: int, payload: schemas.ChangesIn) -> Any:
     # Allowed to some liaisons; each changed path is then checked against its department.
     access = _access(request, campaign_id, "data.edit")
     body = _json_body(request)
     changes = [
-        Change(str(c.get("path", "")), c.get("value"), c.get("note"))
+        Change(
+            str(c.get("path", "")),
+            c.get("value"),
+            c.get("note"),
+            expected=c.get("expected", NO_CHECK),
+        )
         for c in (body or {}).get("changes", [])
         if isinstance(c, dict)
     ]

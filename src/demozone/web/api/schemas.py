@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from demozone.core.scorecard import number
 from demozone.web.campaigns.fields import to_text
@@ -79,6 +79,9 @@ class ChangeIn(Schema):
     path: str
     value: Any = None
     note: str | None = None
+    expected: Any = Field(
+        None, description="修改前看到的值（无值为 null）；当前值若已不同则返回 409。省略则不检查"
+    )
 
 
 class ChangesIn(Schema):
@@ -102,6 +105,18 @@ class ProblemOut(Schema):
 class ProblemsOut(Schema):
     detail: str
     problems: list[ProblemOut] = []
+
+
+class ConflictOut(Schema):
+    path: str
+    label: str
+    current: Any = Field(None, description="当前保存的值")
+    by: str = Field(description="最后修改人")
+    at: dt.datetime | None = Field(None, description="最后修改时间")
+
+
+class ConflictsOut(ProblemsOut):
+    conflicts: list[ConflictOut] = []
 
 
 def framework_out(f: Framework) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from demozone.core.errors import InputError, Problem
 from demozone.core.framework import Indicator
 from demozone.core.scorecard import IndicatorResult
 from demozone.web.campaigns.access import Access
+from demozone.web.campaigns.conflicts import Conflict, ConflictError
 from demozone.web.campaigns.models import Assignment, Campaign, Department
 from demozone.web.campaigns.needs import (
     SCOPE_NAMES,
@@ -36,6 +37,7 @@ from demozone.web.campaigns.services import (
     load_data,
 )
 from demozone.web.dashboard.services import Responsibility, responsibilities
+from demozone.web.entry import concurrency
 
 NOTE = "note:"
 OP_NAME, OP_YEAR, OP_SALES, OP_NONE = "op.name", "op.year", "op.sales", "op.none"
@@ -127,6 +129,9 @@ class Card:
     editable: bool
     errors: list[str] = field(default_factory=list)
     saved: bool = False
+    # The fields as shown (JSON), sent back to detect changes made by others meanwhile.
+    base: str = ""
+    conflict: bool = False
 
     @property
     def number(self) -> int:
@@ -249,6 +254,7 @@ def build_card(
         judgments.append(JudgmentField(need, value, note, row, errs, show))
 
     leftovers = [f"{p}：{m}" for p in by_path if p not in used for m in by_path[p]]
+    base = posted.get(concurrency.BASE) if posted is not None else None
     return Card(
         indicator=fw.indicator(number),
         result=result,
@@ -258,6 +264,7 @@ def build_card(
         judgments=judgments,
         editable=editable,
         errors=leftovers,
+        base=str(base) if base else concurrency.base_json(campaign, needs, data),
     )
 
 
@@ -450,16 +457,23 @@ def save_card(
     assignments = list(Assignment.objects.filter(campaign=campaign))
     access.require_edit(number, assignments)
     needs = framework_needs(campaign.core_framework, campaign.years)[number]
-    changes = changes_from_post(campaign, needs, posted)
+    old_base = concurrency.read_base(posted)
+    changes = concurrency.against_base(changes_from_post(campaign, needs, posted), posted, old_base)
     problems: tuple[Problem, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
     try:
         apply_changes(campaign, changes, user, allowed=needs.paths.__contains__)
+    except ConflictError as exc:
+        problems, conflicts = exc.problems, exc.conflicts
     except InputError as exc:
         problems = exc.problems
     campaign.refresh_from_db(fields=["large_operators_reported", "revision", "definitions", "note"])
     data = load_data(campaign)
     evaluation = evaluate(campaign, data)
     resp = responsibilities(list(campaign.departments.all()), assignments).get(number)
+    if problems and old_base is not None:
+        fresh = concurrency.base_of(campaign, needs, data)
+        posted = concurrency.redisplay(posted, old_base, fresh, conflicts)
     card = build_card(
         campaign,
         number,
@@ -471,6 +485,7 @@ def save_card(
         problems=problems,
     )
     card.saved = not problems
+    card.conflict = bool(conflicts)
     return SaveResult(card, evaluation.scorecard.total, evaluation.scorecard.passed)
 
 

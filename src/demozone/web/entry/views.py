@@ -38,10 +38,13 @@ def save_indicator(request: HttpRequest, campaign_id: int, number: int) -> HttpR
     context = {"campaign": access.campaign, "card": result.card, "result": result}
     if request.htmx:
         return render(request, "entry/_card_response.html", context)
-    if result.card.has_errors:
+    if result.card.conflict:
+        messages.error(request, f"第 {number} 项指标的数据已被他人修改，您的填写未保存，请核对。")
+    elif result.card.has_errors:
         messages.error(request, f"第 {number} 项指标的数据有误，未保存，请按提示更正。")
-        return render(
-            request, "entry/single.html", {**context, "access": access, "nav": "entry"}, status=422
-        )
+    if result.card.has_errors:
+        status = 409 if result.card.conflict else 422
+        context = {**context, "access": access, "nav": "entry"}
+        return render(request, "entry/single.html", context, status=status)
     messages.success(request, f"第 {number} 项指标已保存。")
     return redirect(reverse("entry", args=[campaign_id]) + f"#card-{number}")
