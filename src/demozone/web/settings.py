@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "demozone.web.entry",
     "demozone.web.api",
     "demozone.web.audit",
+    "demozone.web.evidence",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,24 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Uploads. Evidence files stream straight into the evidence store (evidence/uploads.py), which
+# keeps nothing of a file past DEMOZONE_UPLOAD_MAX_MB; a request larger than
+# DEMOZONE_UPLOAD_REQUEST_MAX_MB is refused before its body is read. Files are kept by content
+# hash under EVIDENCE_DIR, which no URL serves. Other uploads spool to the data disk, not /tmp.
+EVIDENCE_DIR = DATA_DIR / "evidence"
+EVIDENCE_UPLOAD_MAX_BYTES = int(os.environ.get("DEMOZONE_UPLOAD_MAX_MB", "50")) * 1024 * 1024
+EVIDENCE_REQUEST_MAX_BYTES = max(
+    EVIDENCE_UPLOAD_MAX_BYTES,
+    int(os.environ.get("DEMOZONE_UPLOAD_REQUEST_MAX_MB", "200")) * 1024 * 1024,
+)
+EVIDENCE_MAX_FILES = 20
+DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form fields besides files (Django's default)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("demozone.web.accounts.urls")),
     path("", include("demozone.web.dashboard.urls")),
     path("", include("demozone.web.entry.urls")),
+    path("", include("demozone.web.evidence.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
