@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
@@ -38,6 +39,7 @@ from demozone.web.campaigns.services import (
     department_progress,
     evaluate,
 )
+from demozone.web.evidence.services import covered_items, missing_evidence
 
 PAGE_CACHE_SECONDS = 3600
 
@@ -132,6 +134,12 @@ class Overview:
         for ind in self.scorecard.indicators:
             by_level.setdefault(ind.level, []).append(ind)
         return [(lv, by_level.get(lv.code, [])) for lv in self.scorecard.levels]
+
+    @cached_property
+    def evidence_missing(self) -> dict[int, list[str]]:
+        """Indicator → its items no evidence supports yet, for the grid: one query for all 41
+        cells (evidence changes bump the revision the body is kept under)."""
+        return missing_evidence(self.scorecard, covered_items(self.evaluation.campaign))
 
 
 def page_cache_key(page: str, campaign: Campaign) -> str:

@@ -28,6 +28,7 @@ from demozone.web.campaigns.services import dump_document, export_document
 from demozone.web.campaigns.templating import create_campaign, template_ids
 from demozone.web.dashboard import services
 from demozone.web.dashboard.forms import CampaignForm
+from demozone.web.evidence.services import indicator_evidence
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -100,10 +101,17 @@ def indicator_detail(request: HttpRequest, campaign_id: int, number: int) -> Htt
         detail = services.indicator_detail(view, number)
     except InputError as exc:
         return _invalid_data(request, access, exc)
+    evidence = indicator_evidence(access, number, [item.id for item in detail.result.items])
     return render(
         request,
         "dashboard/indicator.html",
-        {"access": access, "campaign": access.campaign, "nav": "dashboard", "d": detail},
+        {
+            "access": access,
+            "campaign": access.campaign,
+            "nav": "dashboard",
+            "d": detail,
+            "ev": evidence,
+        },
     )
 
 
