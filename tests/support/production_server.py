@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ class Server:
     port: int
     data_dir: Path
     env: Mapping[str, str]
+    pid: int | None = None  # the gunicorn master, once serving
 
     @property
     def url(self) -> str:
@@ -55,6 +56,23 @@ class Server:
         if found is None:
             raise ServerError(f"create_campaign printed no campaign id:\n{out}")
         return int(found.group(1))
+
+
+def worker_cpu_seconds(server: Server) -> float:
+    """User and system CPU time used so far by the gunicorn workers (children of the master);
+    with the elapsed requests, the server's CPU cost per request whatever else the machine runs."""
+    if server.pid is None:
+        raise ServerError("the server is not running")
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for child in children:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue  # a worker that just exited
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -153,6 +171,7 @@ def production_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        server = replace(server, pid=proc.pid)  # `serve` execs gunicorn: same process
         try:
             _wait_until_ready(server, proc, log_path)
             log.info("production server ready at %s", server.url)

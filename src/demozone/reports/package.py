@@ -45,9 +45,11 @@ MAX_TITLE = 60
 FALLBACK_TITLE = "佐证材料"
 
 # Already compressed: deflating them again costs time and saves nothing.
-STORED_EXTENSIONS = frozenset(
-    [".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".zip", ".rar", ".7z", ".gz", ".bz2", ".xz", ".docx", ".xlsx", ".pptx", ".wps", ".et", ".dps", ".mp3", ".mp4", ".m4a", ".mov", ".avi", ".wmv", ".mkv"]
-)
+_IMAGES_AND_PDF = (".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".tif")
+_ARCHIVES = (".zip", ".rar", ".7z", ".gz", ".bz2", ".xz")
+_OFFICE = (".docx", ".xlsx", ".pptx", ".wps", ".et", ".dps")
+_MEDIA = (".mp3", ".mp4", ".m4a", ".mov", ".avi", ".wmv", ".mkv")
+STORED_EXTENSIONS = frozenset((*_IMAGES_AND_PDF, *_ARCHIVES, *_OFFICE, *_MEDIA))
 _RESERVED = re.compile(r'[<>:"/\\|?*]')
 _SPACES = re.compile(r"\s+")
 _EXTENSION = re.compile(r"^\.[0-9A-Za-z]{1,10}$")

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "demozone.web.api",
     "demozone.web.audit",
     "demozone.web.evidence",
+    "demozone.web.exchange",
 ]
 
 MIDDLEWARE = [

@@ -74,6 +74,8 @@ _TABLE: tuple[tuple[str, str, tuple[Scope, ...]], ...] = (
     ("audit.view",        "查看审计日志",                  (C,    C,     _,      _,     C,       _)),
     ("report.download",   "下载自评报告与评分表",           (C,    C,     C,      _,     C,       C)),
     ("package.download",  "下载申报材料包",                (C,    C,     _,      _,     C,       _)),
+    ("collection.download", "下载 Excel 数据采集表",       (C,    C,     O,      _,     _,       _)),
+    ("collection.upload", "上传 Excel 数据采集表",          (C,    C,     O,      _,     _,       _)),
 )
 # fmt: on
 
