@@ -127,6 +127,11 @@ MATRIX: dict[str, tuple[Callable[[Target], Call], str]] = {
                                                                                           "yyy yy- --- --- --- --- L"),
     "user_reset_password":   (lambda t: post(R("user_reset_password", args=[t.campaign, t.member])),
                                                                                           "yyy yy- --- --- --- --- L"),
+    # --- 审计日志
+    "audit":                 (lambda t: get(R("audit", args=[t.campaign])),               "yyy yy- --- --- yy- --- L"),
+    "audit_all":             (lambda t: get(R("audit_all")),                              "y.. -.. -.. -.. -.. -.. L"),
+    "indicator_history":     (lambda t: get(R("indicator_history", args=[t.campaign, t.indicator])),
+                                                                                          "yyy yy- yy- --- yy- yy- L"),
     # --- the REST API (its schema and docs are public, like the API's own description)
     "api:openapi-json":      (lambda t: get("/api/v1/openapi.json"),                      "y.. y.. y.. y.. y.. y.. y"),
     "api:openapi-view":      (lambda t: get("/api/v1/docs"),                              "y.. y.. y.. y.. y.. y.. y"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("demozone.web.dashboard.urls")),
     path("", include("demozone.web.entry.urls")),
     path("", include("demozone.web.evidence.urls")),
+    path("", include("demozone.web.audit.urls")),
     path("", include("demozone.web.exchange.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
