@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ from django.urls import reverse
 from docx import Document as DocxDocument
 from openpyxl import load_workbook
 
+from demozone.core.seal import canonical_json, seal
 from demozone.web.campaigns.services import Change, apply_changes
 from demozone.web.exchange import documents
 from demozone.web.exchange.documents import ReportSource, campaign_source
@@ -126,8 +128,11 @@ def test_the_pdf_is_converted_once(client, campaign, office, renders):
 
 def test_a_frozen_source_builds_the_same_document_later(campaign, office):
     found = campaign_source(campaign)
-    frozen = ReportSource.from_dict(found.source.to_dict())
+    # What a round's snapshot would store: sealable (exact numbers, no floats) and complete.
+    stored = json.loads(canonical_json(found.source.to_dict()), parse_float=Decimal)
+    frozen = ReportSource.from_dict(stored)
     assert frozen.digest() == found.source.digest()
+    assert seal(frozen.to_dict()) == seal(found.source.to_dict())
     fw = campaign.core_framework
     assert frozen.context(fw).scorecard.total == found.source.context(fw).scorecard.total
     # Data changed afterwards does not reach the frozen source.

@@ -28,9 +28,10 @@ from typing import Any
 
 from django.conf import settings
 
-from demozone.core.inputs import parse_input
+from demozone.core.inputs import EvaluationInput, parse_input
 from demozone.core.loader import Framework as CoreFramework
 from demozone.core.scoring import score
+from demozone.core.seal import canonical_json
 from demozone.reports.context import DataRow, EvidenceRef, ReportContext, today
 from demozone.reports.render import FORMATS, MEDIA_TYPES, render, write_file
 from demozone.web.audit.services import display_name
@@ -49,7 +50,7 @@ STEMS = {"docx": "自评报告", "pdf": "自评报告", "xlsx": "自评评分表
 class ReportSource:
     """What the documents of one evaluation are built from, as plain (JSON-able) values."""
 
-    document: Mapping[str, Any]  # SPEC §4 input, as EvaluationInput.to_dict() gives it
+    document: Mapping[str, Any]  # SPEC §4 input, numbers as exact Decimals (see exact_document)
     departments: Mapping[int, tuple[str, ...]]  # indicator → department names, lead first
     evidence: tuple[EvidenceRef, ...]
     data_rows: tuple[DataRow, ...]
@@ -89,7 +90,7 @@ class ReportSource:
                     "scope": r.scope,
                     "metric": r.metric,
                     "year": r.year,
-                    "value": None if r.value is None else str(r.value),
+                    "value": r.value,
                     "source_note": r.source_note,
                     "entered_by": r.entered_by,
                     "entered_at": r.entered_at.isoformat() if r.entered_at else None,
@@ -114,7 +115,7 @@ class ReportSource:
                 DataRow(
                     metric=r["metric"],
                     year=r["year"],
-                    value=None if r["value"] is None else Decimal(r["value"]),
+                    value=None if r["value"] is None else Decimal(str(r["value"])),
                     source_note=r["source_note"],
                     entered_by=r["entered_by"],
                     entered_at=dt.datetime.fromisoformat(r["entered_at"])
@@ -130,8 +131,18 @@ class ReportSource:
         )
 
     def digest(self) -> str:
-        text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
-        return hashlib.sha256(f"{RENDERER_VERSION}\n{text}".encode()).hexdigest()
+        """The seal of the source (core.seal: canonical JSON, exact numbers), with the renderer
+        version: equal digests make equal documents."""
+        text = canonical_json(self.to_dict())
+        return hashlib.sha256(RENDERER_VERSION.encode() + b"\n" + text).hexdigest()
+
+
+def exact_document(evaluation: EvaluationInput) -> dict[str, Any]:
+    """The input as a SPEC §4 document whose numbers are exact Decimals, never floats, so that a
+    round's snapshot can seal it (core.seal refuses floats)."""
+    text = json.dumps(evaluation.to_dict(), ensure_ascii=False)
+    doc: dict[str, Any] = json.loads(text, parse_float=Decimal)
+    return doc
 
 
 @dataclass(frozen=True)
@@ -167,7 +178,7 @@ def campaign_source(campaign: Campaign, *, date: dt.date | None = None) -> Campa
     )
     evidence = accepted_evidence(campaign)
     source = ReportSource(
-        document=evaluation.input.to_dict(),
+        document=exact_document(evaluation.input),
         departments=departments_by_indicator(campaign),
         evidence=tuple(e.ref for e in evidence),
         data_rows=rows,
