@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from demozone.web.campaigns.models import Campaign
 from demozone.web.campaigns.services import import_document, read_document
 from demozone.web.campaigns.templating import create_campaign
+from demozone.web.evidence.services import sweep as sweep_evidence
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,16 @@ class Command(BaseCommand):
                 f"已载入示例创建活动 {campaign.pk}：{campaign.name}（示例数据，非官方统计）"
             )
         self._admin()
+        self._sweep_evidence()
+
+    def _sweep_evidence(self) -> None:
+        # Finish what a crash interrupted (no half-writes); uploads in progress elsewhere are
+        # younger than the threshold and left alone.
+        _, missing = sweep_evidence(60 * 60)
+        if missing:
+            self.stderr.write(
+                f"警告：{len(missing)} 个佐证材料版本的文件缺失，运行 demozone manage evidence_sweep 查看详情。"
+            )
 
     def _admin(self) -> None:
         User = get_user_model()
