@@ -80,9 +80,14 @@ chmod 700 "$WORKDIR"
 if [ "$(id -u)" -eq 0 ]; then chown -R "$PG_USER" "$WORKDIR"; fi
 
 started=0
+child=""
 cleanup() {
     local status=$?
     trap - EXIT INT TERM HUP
+    if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+        kill -TERM -- "-$child" 2>/dev/null || true
+        wait "$child" 2>/dev/null || true
+    fi
     if [ "$started" -eq 1 ]; then
         # Immediate: the data is thrown away, so there is nothing to flush.
         as_pg "$BINDIR/pg_ctl" -D "$DATADIR" -m immediate -w stop >/dev/null 2>&1 || true
@@ -124,8 +129,21 @@ export DEMOZONE_E2E_DATABASE_URL="postgres://demozone@${ENCODED_SOCKDIR}:${PORT}
 export PGHOST="$SOCKDIR" PGPORT="$PORT" PGUSER=demozone PGDATABASE=demozone
 log "PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') ready: $DEMOZONE_DATABASE_URL"
 
-set +e
-"$@"
-status=$?
-set -e
+# The command runs as a job of its own (set -m), so that a signal reaches this script at once
+# rather than after the command ends; the traps below hand it on, then wait for the command.
+set -m
+"$@" &
+child=$!
+trap 'kill -INT -- "-$child" 2>/dev/null || true' INT
+trap 'kill -TERM -- "-$child" 2>/dev/null || true' TERM
+trap 'kill -HUP -- "-$child" 2>/dev/null || true' HUP
+status=0
+while :; do
+    set +e
+    wait "$child"
+    status=$?
+    set -e
+    # A trapped signal interrupts `wait` (status > 128) while the command may still be running.
+    kill -0 "$child" 2>/dev/null || break
+done
 exit "$status"
