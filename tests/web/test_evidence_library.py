@@ -210,8 +210,11 @@ def test_evidence_in_the_trash_is_hidden_from_other_members(client, camp, people
     evidence = upload()
     services.delete(access_of(people["liaison"], camp), evidence.pk)
     c = as_user(client, people, "reviewer")
-    assert c.get(url("evidence_detail", camp, evidence.pk)).status_code == 404
-    assert c.get(url("evidence_download", camp, evidence.pk)).status_code == 404
+    assert c.get(url("evidence_detail", camp, evidence.pk)).status_code == 403
+    assert c.get(url("evidence_download", camp, evidence.pk)).status_code == 403
+    # Its own department still sees it there.
+    c = as_user(client, people, "liaison")
+    assert c.get(url("evidence_detail", camp, evidence.pk)).status_code == 200
 
 
 # --- downloads and reading ------------------------------------------------------------------------
@@ -229,7 +232,7 @@ def test_downloading_another_campaigns_file_is_refused(client, camp, people, upl
 
 
 @pytest.mark.parametrize(
-    ("role", "status"), [("expert", 404), ("leader", 404), ("reviewer", 200), ("other", 200)]
+    ("role", "status"), [("expert", 403), ("leader", 403), ("reviewer", 200), ("other", 200)]
 )
 def test_who_may_download_follows_the_policy(client, people, upload, role, status):
     evidence = upload()
@@ -293,10 +296,10 @@ def test_the_grid_marks_the_indicators_whose_items_lack_evidence(client, camp, p
     c = as_user(client, people, "office")
     page = c.get(url("dashboard", camp)).content.decode()
     assert page.count("dz-cell-no-evidence") == 41 and "尚缺佐证材料" in page
-    assert "缺佐证材料：36.1、36.2、36.3\"" in cell(page, 36)
+    assert '缺佐证材料：36.1、36.2、36.3"' in cell(page, 36)
 
     evidence = upload(items=("36.1", "36.2"))
-    assert "缺佐证材料：36.3\"" in cell(c.get(url("dashboard", camp)).content.decode(), 36)
+    assert '缺佐证材料：36.3"' in cell(c.get(url("dashboard", camp)).content.decode(), 36)
     services.link(access_of(people["liaison"], camp), evidence.pk, "36.3")
     page = c.get(url("dashboard", camp)).content.decode()
     assert "dz-cell-no-evidence" not in cell(page, 36)

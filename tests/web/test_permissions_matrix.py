@@ -36,15 +36,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from demozone.web.api.api import api
 from demozone.web.campaigns.access import campaign_access
-from demozone.web.campaigns.models import Campaign, Membership
+from demozone.web.campaigns.models import Campaign, Department, Membership
 from demozone.web.campaigns.needs import framework_needs
 from demozone.web.campaigns.services import export_document
+from demozone.web.evidence import storage
+from demozone.web.evidence.models import Evidence, EvidenceLink, EvidenceVersion
 
 from .factories import make_campaign
 
@@ -60,6 +63,8 @@ class Target:
     path: str
     member: int
     framework: int
+    evidence: int = 0  # a piece of evidence filed under the target's department
+    department: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,25 @@ def post(url: str, data: dict[str, Any] | None = None) -> Call:
 
 def api_call(method: str, path: str, body: Any = None) -> Call:
     return Call(method, "/api/v1" + path, body, json=True)
+
+
+def _pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("矩阵.pdf", b"%PDF-1.4\n%matrix\n%%EOF\n")
+
+
+def _evidence(campaign: Campaign, department: Department, indicator: int) -> int:
+    """Evidence with its file in the store, linked to the indicator as a whole."""
+    staged, _ = storage.stage([b"%PDF-1.4\n%matrix evidence\n%%EOF\n"], 1024)
+    assert staged is not None
+    storage.publish(staged)
+    evidence = Evidence.objects.create(campaign=campaign, department=department, title="矩阵材料")
+    version = EvidenceVersion.objects.create(
+        evidence=evidence, number=1, sha256=staged.sha256, size=staged.size,
+        filename="矩阵.pdf", kind="pdf",
+    )  # fmt: skip
+    Evidence.objects.filter(pk=evidence.pk).update(current=version)
+    EvidenceLink.objects.create(evidence=evidence, item=str(indicator), indicator=indicator)
+    return evidence.pk
 
 
 def _document(campaign_id: int) -> dict[str, Any]:
@@ -132,6 +156,30 @@ MATRIX: dict[str, tuple[Callable[[Target], Call], str]] = {
     "audit_all":             (lambda t: get(R("audit_all")),                              "y.. -.. -.. -.. -.. -.. L"),
     "indicator_history":     (lambda t: get(R("indicator_history", args=[t.campaign, t.indicator])),
                                                                                           "yyy yy- yy- --- yy- yy- L"),
+    # --- 佐证材料 (the evidence of the target's department; another campaign's for "foreign")
+    "evidence_library":      (lambda t: get(R("evidence_library", args=[t.campaign])),    "yyy yy- yy- --- yy- --- L"),
+    "evidence_trash":        (lambda t: get(R("evidence_trash", args=[t.campaign])),      "yyy yy- yy- --- --- --- L"),
+    "evidence_upload":       (lambda t: post(R("evidence_upload", args=[t.campaign]), {"files": _pdf(), "department": t.department}),
+                                                                                          "yyy yy- y-- --- --- --- L"),
+    "evidence_detail":       (lambda t: get(R("evidence_detail", args=[t.campaign, t.evidence])),
+                                                                                          "yyy yy- yy- --- yy- --- L"),
+    "evidence_download":     (lambda t: get(R("evidence_download", args=[t.campaign, t.evidence])),
+                                                                                          "yyy yy- yy- --- yy- --- L"),
+    "evidence_version_download":
+                             (lambda t: get(R("evidence_version_download", args=[t.campaign, t.evidence, 1])),
+                                                                                          "yyy yy- yy- --- yy- --- L"),
+    "evidence_add_version":  (lambda t: post(R("evidence_add_version", args=[t.campaign, t.evidence]), {"file": _pdf()}),
+                                                                                          "yyy yy- y-- --- --- --- L"),
+    "evidence_link":         (lambda t: post(R("evidence_link", args=[t.campaign, t.evidence]), {"item": str(t.indicator)}),
+                                                                                          "yyy yy- y-- --- --- --- L"),
+    "evidence_unlink":       (lambda t: post(R("evidence_unlink", args=[t.campaign, t.evidence]), {"item": str(t.indicator)}),
+                                                                                          "yyy yy- y-- --- --- --- L"),
+    "evidence_status":       (lambda t: post(R("evidence_status", args=[t.campaign, t.evidence]), {"action": "submit"}),
+                                                                                          "yyy yy- y-- --- --- --- L"),
+    "evidence_delete":       (lambda t: post(R("evidence_delete", args=[t.campaign, t.evidence])),
+                                                                                          "yyy yy- y-- --- --- --- L"),
+    "evidence_restore":      (lambda t: post(R("evidence_restore", args=[t.campaign, t.evidence])),
+                                                                                          "yyy yy- --- --- --- --- L"),
     # --- the REST API (its schema and docs are public, like the API's own description)
     "api:openapi-json":      (lambda t: get("/api/v1/openapi.json"),                      "y.. y.. y.. y.. y.. y.. y"),
     "api:openapi-view":      (lambda t: get("/api/v1/docs"),                              "y.. y.. y.. y.. y.. y.. y"),
@@ -236,6 +284,19 @@ class PermissionMatrix(TestCase):
             "other": Target(cls.home.pk, other, other_path, subjects[cls.home.pk], framework),
             "foreign": Target(cls.away.pk, own, own_path, subjects[cls.away.pk], framework),
         }
+        other_department = cls.home.departments.exclude(pk=liaison_department.pk).first()
+        away_department = cls.away.departments.order_by("position")[1]
+        for key, department, campaign in (
+            ("own", liaison_department, cls.home),
+            ("other", other_department, cls.home),
+            ("foreign", away_department, cls.away),
+        ):
+            target = cls.targets[key]
+            cls.targets[key] = replace(
+                target,
+                evidence=_evidence(campaign, department, target.indicator),
+                department=department.pk,
+            )
 
     def check(self, key: str, role: str | None, target: Target, expected: str) -> None:
         client = Client()
@@ -244,7 +305,8 @@ class PermissionMatrix(TestCase):
         call = MATRIX[key][0](target)
         response = send(client, call)
         got = outcome(response)
-        body = response.content[:300].decode("utf-8", "replace")
+        content = b"" if response.streaming else response.content  # a download streams
+        body = content[:300].decode("utf-8", "replace")
         self.assertEqual(
             got,
             expected,

@@ -661,13 +661,15 @@ def upload_departments(access: Access, departments: list[Department]) -> list[De
 
 
 def get_evidence(access: Access, evidence_id: int) -> Evidence:
-    """One evidence of the campaign that this member may see (404 otherwise: its existence is
-    nobody else's business)."""
+    """One evidence of the campaign: 404 if the campaign has none by that id, 403 if this member
+    may not see it (the member already knows the campaign; the refusal is audited)."""
     evidence = _listing(access.campaign).filter(pk=evidence_id).first()
-    if evidence is None or not _may_view(
-        access, evidence, [link.item for link in evidence.links.all()]
-    ):
+    if evidence is None:
         raise Http404("佐证材料不存在")
+    if not _may_view(access, evidence, [link.item for link in evidence.links.all()]):
+        if evidence.deleted_at is not None:
+            raise PermissionDenied("该材料在回收站中，只有领导小组办公室和提供单位可以查看")
+        raise PermissionDenied(f"您的角色（{access.role_name}）不能查看这份佐证材料")
     return evidence
 
 
