@@ -27,14 +27,20 @@ def _number(value: Decimal) -> int | float:
     return float(value.quantize(_TWO, rounding=ROUND_HALF_UP))
 
 
-# Scores are mostly whole or half points: their JSON form is looked up, not recomputed.
-_COMMON = {Decimal(k) / 2: _number(Decimal(k) / 2) for k in range(0, 401)}
+class _Numbers(dict[Decimal, int | float]):
+    """Decimal → JSON number. Scores are mostly whole or half points: their JSON form is stored
+    and looked up (``_NUMBERS[value]``, no call); any other value is computed when asked."""
+
+    def __missing__(self, value: Decimal) -> int | float:
+        return _number(value)
+
+
+_NUMBERS = _Numbers({Decimal(k) / 2: _number(Decimal(k) / 2) for k in range(0, 401)})
 
 
 def number(value: Decimal) -> int | float:
     """A JSON number: an integer when whole, else the value rounded to 2 decimals for display."""
-    found = _COMMON.get(value)
-    return found if found is not None else _number(value)
+    return _NUMBERS[value]
 
 
 # Items and indicators are NamedTuples rather than frozen dataclasses: equally immutable, and a
@@ -49,18 +55,28 @@ class ItemResult(NamedTuple):
     computed: Decimal | None = None  # the engine's own score where an override replaced it
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "score": number(self.score),
-            "max": number(self.max),
-            "status": self.status,
-            "reason": self.reason,
+        return _item_dicts((self,))[0]
+
+
+def _item_dicts(items: tuple[ItemResult, ...]) -> list[dict[str, Any]]:
+    """The JSON form of items; one loop for all the items of an indicator, as a scorecard has
+    about a hundred of them."""
+    numbers = _NUMBERS
+    out = []
+    for item_id, score, max_, status, reason, missing, computed in items:
+        item: dict[str, Any] = {
+            "id": item_id,
+            "score": numbers[score],
+            "max": numbers[max_],
+            "status": status,
+            "reason": reason,
         }
-        if self.missing:
-            out["missing"] = list(self.missing)
-        if self.computed is not None:
-            out["computed_score"] = number(self.computed)
-        return out
+        if missing:
+            item["missing"] = list(missing)
+        if computed is not None:
+            item["computed_score"] = numbers[computed]
+        out.append(item)
+    return out
 
 
 class IndicatorResult(NamedTuple):
@@ -77,12 +93,12 @@ class IndicatorResult(NamedTuple):
         return {
             "number": self.number,
             "name": self.name,
-            "score": number(self.score),
-            "max": number(self.max),
+            "score": _NUMBERS[self.score],
+            "max": _NUMBERS[self.max],
             "status": self.status,
             "level": self.level,
             "group": self.group,
-            "items": [item.to_dict() for item in self.items],
+            "items": _item_dicts(self.items),
         }
 
 
