@@ -112,6 +112,26 @@ def _document(campaign_id: int) -> dict[str, Any]:
     return export_document(campaign)
 
 
+class _Workbook:
+    """The target department's Excel collection workbook, made when the request is sent (the
+    rows are read before the database exists). For an unknown campaign any workbook will do."""
+
+    name = "采集表.xlsx"
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+
+    def read(self) -> bytes:
+        from demozone.web.campaigns.access import Access  # noqa: PLC0415
+        from demozone.web.exchange.collection import workbook  # noqa: PLC0415
+
+        t = self.target
+        campaign = Campaign.objects.filter(pk=t.campaign).first() or Campaign.objects.first()
+        assert campaign is not None
+        department = campaign.departments.filter(pk=t.department).first()
+        return workbook(Access.shell(campaign), department.pk if department else None).data
+
+
 C = "campaigns/{c}"
 R = reverse
 
@@ -180,6 +200,19 @@ MATRIX: dict[str, tuple[Callable[[Target], Call], str]] = {
                                                                                           "yyy yy- y-- --- --- --- L"),
     "evidence_restore":      (lambda t: post(R("evidence_restore", args=[t.campaign, t.evidence])),
                                                                                           "yyy yy- --- --- --- --- L"),
+    # --- Excel 数据采集 (the target department's workbook) and 报告下载
+    "collection":            (lambda t: get(R("collection", args=[t.campaign])),          "yyy yy- yy- --- --- --- L"),
+    "collection_workbook":   (lambda t: get(R("collection_workbook", args=[t.campaign]) + f"?department={t.department}"),
+                                                                                          "yyy yy- y-- --- --- --- L"),
+    "collection_upload":     (lambda t: post(R("collection_upload", args=[t.campaign]), {"workbook": _Workbook(t)}),
+                                                                                          "yyy yy- y-- --- --- --- L"),
+    # An unknown preview token: back to the page with a message.
+    "collection_apply":      (lambda t: post(R("collection_apply", args=[t.campaign]), {"token": "0" * 32, "digest": ""}),
+                                                                                          "yyy yy- yy- --- --- --- L"),
+    "reports":               (lambda t: get(R("reports", args=[t.campaign])),             "yyy yy- yy- --- yy- yy- L"),
+    "report_download":       (lambda t: get(R("report_download", args=[t.campaign, "xlsx"])),
+                                                                                          "yyy yy- yy- --- yy- yy- L"),
+    "report_package":        (lambda t: get(R("report_package", args=[t.campaign])),      "yyy yy- --- --- yy- --- L"),
     # --- the REST API (its schema and docs are public, like the API's own description)
     "api:openapi-json":      (lambda t: get("/api/v1/openapi.json"),                      "y.. y.. y.. y.. y.. y.. y"),
     "api:openapi-view":      (lambda t: get("/api/v1/docs"),                              "y.. y.. y.. y.. y.. y.. y"),

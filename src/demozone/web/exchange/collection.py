@@ -73,6 +73,12 @@ class RefusedError(CollectionError):
     title = "不能导入该采集表"
 
 
+class ExpiredError(CollectionError):
+    """The previewed upload is gone: already applied, too old, or someone else's."""
+
+    title = "预览已失效"
+
+
 def signing_key() -> bytes:
     """The key workbooks are signed with: derived from the site's secret key, so a workbook
     cannot be forged without it (and a new secret key retires every workbook out there)."""
@@ -364,7 +370,7 @@ def _stash(access: Access, data: bytes, filename: str, user: Any) -> str:
 
 
 def _unstash(access: Access, token: str, user: Any) -> tuple[bytes, str]:
-    expired = CollectionError([Problem("", "预览已过期或已导入，请重新上传采集表")])
+    expired = ExpiredError([Problem("", "预览已过期或已导入，请重新上传采集表")])
     if not _TOKEN.match(token or ""):
         raise expired
     folder = _pending_dir()

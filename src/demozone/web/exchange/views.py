@@ -86,6 +86,9 @@ def collection_apply(request: HttpRequest, campaign_id: int) -> HttpResponse:
     token, digest = request.POST.get("token", ""), request.POST.get("digest", "")
     try:
         applied = collection.apply_upload(access, token, digest, request.user)
+    except collection.ExpiredError as exc:
+        messages.error(request, exc.problems[0].message)
+        return redirect("collection", campaign_id)
     except collection.RefusedError as exc:
         record_denied(request, exc.describe())
         return _collection_page(request, access, exc, 403)
