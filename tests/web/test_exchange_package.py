@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -18,6 +20,7 @@ from openpyxl import load_workbook
 from demozone.web.campaigns.models import Department
 from demozone.web.evidence import storage
 from demozone.web.evidence.models import Evidence, EvidenceLink, EvidenceVersion
+from demozone.web.exchange.documents import campaign_source
 from demozone.web.exchange.evidence import accepted_evidence
 
 from .evidence_files import pdf
@@ -154,3 +157,15 @@ def test_a_missing_evidence_file_is_named_before_anything_is_streamed(
     assert response.status_code == 503 and not response.streaming
     page = response.content.decode()
     assert "领导小组成立文件" in page and "文件缺失" in page
+
+
+def test_the_sources_queries_do_not_grow_with_the_evidence(campaign):
+    add_evidence(campaign, "第一份", ("36.1",), pdf("1"), "1.pdf")
+    campaign_source(campaign)  # the campaign's region, loaded once
+    with CaptureQueriesContext(connection) as few:
+        assert len(campaign_source(campaign).evidence) == 1
+    for i in range(10):
+        add_evidence(campaign, f"材料{i}", (f"{12 + i}.1", "36.2"), pdf(str(i)), f"{i}.pdf")
+    with CaptureQueriesContext(connection) as many:
+        assert len(campaign_source(campaign).evidence) == 11
+    assert len(many) == len(few)

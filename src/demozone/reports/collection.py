@@ -126,6 +126,11 @@ class Stamp:
     framework_sha256: str
     generated_at: str  # ISO 8601, Asia/Shanghai
 
+    @property
+    def generated_text(self) -> str:
+        """「2024-06-01 10:00」: when the workbook was made, as people read it."""
+        return self.generated_at[:16].replace("T", " ")
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "campaign_id": self.campaign_id,
@@ -416,7 +421,7 @@ def _input_cell(ws: Worksheet, row: int, col: int) -> Cell:
 def _subtitle(stamp: Stamp, what: str) -> str:
     return (
         f"填报单位：{stamp.department_name}　评估年度：{stamp.years[0]}、{stamp.years[1]}　"
-        f"生成时间：{stamp.generated_at[:16].replace('T', ' ')}\n"
+        f"生成时间：{stamp.generated_text}\n"
         f"只在浅黄色的「{what}」列填写；留空表示不修改。请勿改动其他单元格，以免上传时被拒绝。"
     )
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "demozone.web.audit.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "demozone.web.accounts.middleware.ForcedPasswordChangeMiddleware",
     "demozone.web.audit.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "demozone.web.audit.security.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -128,10 +130,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "demozone.web.audit.passwords.MinimumLengthValidator"},  # Chinese message
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in failures lock a user name per client address (audit/lockout.py).
+AUTHENTICATION_BACKENDS = ["demozone.web.audit.lockout.LockoutModelBackend"]
+DEMOZONE_LOGIN_MAX_FAILURES = int(os.environ.get("DEMOZONE_LOGIN_MAX_FAILURES", "5"))
+DEMOZONE_LOGIN_WINDOW_MINUTES = int(os.environ.get("DEMOZONE_LOGIN_WINDOW_MINUTES", "15"))
+DEMOZONE_LOGIN_LOCK_MINUTES = int(os.environ.get("DEMOZONE_LOGIN_LOCK_MINUTES", "15"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -165,13 +173,30 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Sessions end DEMOZONE_SESSION_AGE seconds after signing in (8 h) or after
+# DEMOZONE_SESSION_IDLE_MINUTES without a request (30), see audit/security.py.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("DEMOZONE_SESSION_AGE", str(8 * 3600)))
-SESSION_COOKIE_SECURE = env_bool("DEMOZONE_SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+DEMOZONE_SESSION_IDLE_SECONDS = 60 * int(os.environ.get("DEMOZONE_SESSION_IDLE_MINUTES", "30"))
+# htmx sends the token from the page (hx-headers), so no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# DEMOZONE_HTTPS=1 when the platform is served over HTTPS (directly or behind a proxy that sets
+# X-Forwarded-Proto, with DEMOZONE_BEHIND_HTTPS_PROXY=1): HTTP is redirected, HSTS is sent and
+# cookies are marked Secure.
+HTTPS = env_bool("DEMOZONE_HTTPS", default=False)
+SESSION_COOKIE_SECURE = env_bool("DEMOZONE_SECURE_COOKIES", default=HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("DEMOZONE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DEMOZONE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DEMOZONE_HSTS_PRELOAD", default=True)
+if env_bool("DEMOZONE_BEHIND_HTTPS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Uploads. Evidence files stream straight into the evidence store (evidence/uploads.py), which
 # keeps nothing of a file past DEMOZONE_UPLOAD_MAX_MB; a request larger than

@@ -9,4 +9,4 @@ class AuditConfig(AppConfig):
     verbose_name = "审计记录"
 
     def ready(self) -> None:
-        from demozone.web.audit import signals  # noqa: F401, PLC0415
+        from demozone.web.audit import security, signals  # noqa: F401, PLC0415

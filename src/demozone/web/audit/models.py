@@ -82,6 +82,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["campaign", "indicator", "sequence"], name="audit_indicator"),
             models.Index(fields=["actor", "sequence"], name="audit_actor"),
+            # Sign-in throttling counts recent failures per user name.
+            models.Index(fields=["target", "at"], name="audit_target_time"),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from demozone.web.audit.lockout import note_lockout
 from demozone.web.audit.services import record
 from demozone.web.campaigns.models import Assignment, Department
 
@@ -59,6 +60,15 @@ def _login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     username = str(credentials.get("username", ""))
+    if getattr(request, "dz_locked", False):
+        record(
+            action="auth.locked",
+            actor=None,
+            request=request,
+            target=username,
+            message=f"用户名“{username}”已被锁定，拒绝登录",
+        )
+        return
     record(
         action="auth.login_failed",
         actor=None,
@@ -66,6 +76,7 @@ def _login_failed(
         target=username,
         message=f"登录失败：用户名“{username}”或密码错误",
     )
+    note_lockout(request, username)
 
 
 def _department(d: Department) -> dict[str, Any]:
