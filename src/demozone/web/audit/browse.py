@@ -21,19 +21,32 @@ PAGE_SIZE = 50
 HISTORY_SIZE = 30
 
 
+_INPUT = {"class": "input is-small"}
+
+
 class AuditFilterForm(forms.Form):
     start = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput({"type": "date"})
+        label="起始日期", required=False, widget=forms.DateInput({"type": "date", **_INPUT})
     )
     end = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput({"type": "date"})
+        label="截止日期", required=False, widget=forms.DateInput({"type": "date", **_INPUT})
     )
-    actor = forms.CharField(label="操作人", required=False, max_length=150)
+    actor = forms.CharField(
+        label="操作人", required=False, max_length=150, widget=forms.TextInput(_INPUT)
+    )
     category = forms.ChoiceField(
         label="操作类别", required=False, choices=[("", "全部"), *CATEGORIES]
     )
-    indicator = forms.IntegerField(label="指标编号", required=False, min_value=1, max_value=999)
-    target = forms.CharField(label="对象", required=False, max_length=200)
+    indicator = forms.IntegerField(
+        label="指标编号",
+        required=False,
+        min_value=1,
+        max_value=999,
+        widget=forms.NumberInput(_INPUT),
+    )
+    target = forms.CharField(
+        label="对象", required=False, max_length=200, widget=forms.TextInput(_INPUT)
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

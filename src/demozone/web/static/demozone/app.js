@@ -13,7 +13,8 @@
     var chart = echarts.init(el);
     chart.setOption({
       grid: { left: 40, right: 20, top: 30, bottom: 40 },
-      tooltip: { trigger: "axis" },
+      // Drawn on the canvas: an HTML tooltip would need style attributes, which the CSP forbids.
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { data: ["得分", "满分", "75%得分率线"], top: 0 },
       xAxis: { type: "category", data: data.levels.map(function (l) { return l.name; }) },
       yAxis: { type: "value", name: "分" },
@@ -37,7 +38,7 @@
     var chart = echarts.init(el);
     var rateMin = data.rate_min * 100;
     chart.setOption({
-      tooltip: {},
+      tooltip: { renderMode: "richText" },
       legend: { data: ["得分率", "合格线"], bottom: 0 },
       radar: {
         indicator: data.levels.map(function (l) { return { name: l.name, max: 100 }; }),
