@@ -14,6 +14,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from demozone.core.errors import InputError, Problem
@@ -79,6 +81,42 @@ def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
         ],
     }
     return api.create_response(request, body, status=409)
+
+
+_REQUEST_PROBLEMS = {
+    "missing": "缺少必填项",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "json_invalid": "JSON 语法错误",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+}
+
+
+@api.exception_handler(RequestValidationError)
+def _request_invalid(request: HttpRequest, exc: RequestValidationError) -> HttpResponse:
+    # The request does not even have the documented shape: answer in the same format (and
+    # language) as the core's problems, with the field's path.
+    problems = []
+    for error in exc.errors:
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "payload")]
+        text = _REQUEST_PROBLEMS.get(
+            str(error.get("type")), f"格式不正确（{error.get('msg', '')}）"
+        )
+        problems.append(Problem(".".join(loc), text))
+    detail = "请求格式不正确：" + "；".join(str(p) for p in problems)
+    return api.create_response(request, _problems(422, detail, tuple(problems)), status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # django-ninja could not parse the body: answer like the core
+        problem = Problem("", "请求体不是合法的 JSON（应为 UTF-8 编码的 JSON 对象）")
+        return api.create_response(request, _problems(422, str(problem), (problem,)), status=422)
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)
