@@ -40,12 +40,21 @@ class Site:
         return self.server.url
 
 
-def log_in(page: Page, site: Site) -> None:
+@dataclass(frozen=True)
+class Member:
+    username: str
+    password: str
+    campaign_id: int
+
+
+def log_in(
+    page: Page, site: Site, username: str = LIAISON_USERNAME, password: str = LIAISON_PASSWORD
+) -> None:
     page.goto(site.url + "/")
     # An anonymous visit to / leads to Django's standard login form.
     expect(page).to_have_url(re.compile(r"/login/\?next=/$"))
-    page.fill("input[name=username]", LIAISON_USERNAME)
-    page.fill("input[name=password]", LIAISON_PASSWORD)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     expect(page.locator("h1")).to_have_text("驾驶舱")
 

@@ -10,6 +10,7 @@ there a missing browser is a failure.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from .browsing import (
     LIAISON_DEPARTMENT,
     LIAISON_PASSWORD,
     LIAISON_USERNAME,
+    Member,
     Site,
 )
 
@@ -52,6 +54,35 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "市场监管局联络员",
         )
         yield Site(server, campaign_id, "postgresql" if database_url else "sqlite")
+
+
+# One campaign per region and years: tests that need a campaign of their own take the next city.
+_OTHER_CITIES = itertools.cycle(
+    ["淮安市", "宿迁市", "泰州市", "镇江市", "扬州市", "南通市", "徐州市"]
+)
+
+
+@pytest.fixture
+def own_liaison(site: Site) -> Member:
+    """A fresh campaign from the Yancheng template in another Jiangsu city, no figures yet, and a
+    liaison of its 市市场监管局: what other tests do to the shared campaign cannot reach it."""
+    campaign_id = site.server.create_campaign(region=next(_OTHER_CITIES), province="江苏省")
+    member = Member(f"liaison-{campaign_id}", LIAISON_PASSWORD, campaign_id)
+    site.server.manage(
+        "create_user",
+        member.username,
+        "--campaign",
+        str(campaign_id),
+        "--role",
+        "liaison",
+        "--department",
+        LIAISON_DEPARTMENT,
+        "--password",
+        member.password,
+        "--name",
+        "市场监管局联络员",
+    )
+    return member
 
 
 @pytest.fixture(scope="session")

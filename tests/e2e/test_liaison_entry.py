@@ -13,10 +13,12 @@ from .browsing import dashboard_total, grid_cell, log_in
 pytestmark = pytest.mark.xdist_group("e2e")
 
 
-def test_figures_entered_for_indicator_3_raise_the_dashboard_total_by_2(page, site, screenshot):
+def test_figures_entered_for_indicator_3_raise_the_dashboard_total_by_2(
+    page, site, own_liaison, screenshot
+):
     page.goto(site.url + "/")
     screenshot("01-login")
-    log_in(page, site)
+    log_in(page, site, own_liaison.username, own_liaison.password)
     expect(page.locator(".navbar")).to_contain_text("市市场监管局")
     expect(grid_cell(page, 3)).to_contain_text("0/2")
     before = dashboard_total(page)
@@ -46,11 +48,11 @@ def test_figures_entered_for_indicator_3_raise_the_dashboard_total_by_2(page, si
 
 
 def test_a_figure_that_is_not_a_number_is_refused_in_chinese_and_changes_nothing(
-    page, site, screenshot
+    page, site, own_liaison, screenshot
 ):
-    log_in(page, site)
+    log_in(page, site, own_liaison.username, own_liaison.password)
     before = dashboard_total(page)
-    page.goto(f"{site.url}/campaigns/{site.campaign_id}/entry/")
+    page.goto(f"{site.url}/campaigns/{own_liaison.campaign_id}/entry/")
     card = page.locator("#card-9")
     card.locator("input[name='counts.operators_over_2y']").fill("三万")
     card.get_by_role("button", name="保存本项").click()

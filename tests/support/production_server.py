@@ -48,9 +48,19 @@ class Server:
         """Run ``demozone manage ARGS`` against this server's database; its standard output."""
         return manage(self.env, *args)
 
-    def create_campaign(self, template: str = "yancheng-2023", region: str = "盐城市") -> int:
+    def create_campaign(
+        self, template: str = "yancheng-2023", region: str = "盐城市", province: str | None = None
+    ) -> int:
         out = self.manage(
-            "create_campaign", "--template", template, "--region", region, "--years", "2022", "2023"
+            "create_campaign",
+            "--template",
+            template,
+            "--region",
+            region,
+            *(["--province", province] if province else []),
+            "--years",
+            "2022",
+            "2023",
         )
         found = re.search(r"创建活动 (\d+)", out)
         if found is None:
