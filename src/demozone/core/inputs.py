@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from demozone.core.errors import InputError, Problem
 from demozone.core.framework import Metric
@@ -364,7 +364,8 @@ def parse_input(data: Any, framework: Framework) -> EvaluationInput:
     rates = _parse_rates(c, data.get("rates"), tables)
     operators = _parse_operators(c, data)
     specs = item_specs(framework, years) if years else {}
-    judgments = _parse_judgments(c, data.get("judgments"), specs, years is not None)
+    judgeable = _judgeable(framework, years) if years else {}
+    judgments = _parse_judgments(c, data.get("judgments"), specs, judgeable, years is not None)
     overrides = _parse_overrides(c, data.get("overrides"), specs, years is not None)
     note = data.get("note", "")
     if not isinstance(note, str):
@@ -597,8 +598,29 @@ def _parse_operators(c: _Collector, data: Mapping[Any, Any]) -> tuple[LargeOpera
     return tuple(operators)
 
 
+class _Judgeable(NamedTuple):
+    spec: ItemSpec
+    scores: frozenset[Decimal]  # the scores it may be given: 0, step, 2 × step … max
+
+
+@lru_cache(maxsize=64)
+def _judgeable(framework: Framework, years: tuple[int, int]) -> dict[str, _Judgeable]:
+    """The items a judgment may name, by their ids exactly as the framework writes them."""
+    table = {}
+    for item_id, spec in item_specs(framework, years).items():
+        if spec.judgeable and item_id == item_id.strip():
+            steps = range(int(spec.max / spec.step) + 1)
+            scores = frozenset() if spec.bool_only else frozenset(spec.step * k for k in steps)
+            table[item_id] = _Judgeable(spec, scores)
+    return table
+
+
 def _parse_judgments(
-    c: _Collector, value: Any, specs: dict[str, ItemSpec], checkable: bool
+    c: _Collector,
+    value: Any,
+    specs: dict[str, ItemSpec],
+    judgeable: dict[str, _Judgeable],
+    checkable: bool,
 ) -> dict[str, Judgment]:
     block = c.mapping(value, "judgments")
     if block is None:
@@ -607,13 +629,18 @@ def _parse_judgments(
     for raw_key, raw in block.items():
         if raw is None:  # not judged yet
             continue
-        key = raw_key.strip() if type(raw_key) is str else item_key(raw_key)
-        spec = specs.get(key)
-        # The usual entry, an item judged met or not, needs no further check.
-        if type(raw) is bool and spec is not None and spec.judgeable:
-            judgments[key] = raw
-            continue
-        judgment = _judgment(c, key, raw, spec, checkable)
+        # The usual entry: an item by its id, judged met or not, or given one of its scores.
+        known = judgeable.get(raw_key)
+        if known is not None:
+            if type(raw) is bool:
+                judgments[known.spec.id] = raw
+                continue
+            number = _ordinary(raw)
+            if number is not None and number in known.scores:
+                judgments[known.spec.id] = number
+                continue
+        key = item_key(raw_key)
+        judgment = _judgment(c, key, raw, specs.get(key), checkable)
         if judgment is not None:
             judgments[key] = judgment
     return judgments
