@@ -109,6 +109,21 @@ def points_text(score: Decimal) -> str:
     return f"得 {plain(score)} 分" if score else "不得分"
 
 
+class _PointsTexts(dict[Decimal, str]):
+    """``，得 1 分`` / ``，不得分``: how an award ends a reason, worded once per value (the
+    wording depends on the value alone). Awards are mostly a few points values; a capped count
+    can give others, so only so many are kept."""
+
+    def __missing__(self, award: Decimal) -> str:
+        text = f"，{points_text(award)}"
+        if len(self) < 1000:
+            self[award] = text
+        return text
+
+
+_AWARD_TEXTS = _PointsTexts()
+
+
 # The values below are built dozens of times per evaluation; NamedTuples are immutable and cheap.
 class Missing(NamedTuple):
     paths: tuple[str, ...]
@@ -204,7 +219,7 @@ class _Ratio:
         num, den = run.counts.get(self.num), run.counts.get(self.den)
         if num is None or den is None:
             return self.absent[num is None, den is None]
-        if den == 0:
+        if not den:
             return self.zero
         q = Q(num * _HUNDRED, den)
         return Figure(q, f"{self.lead}{plain(num)} / {plain(den)} = {q.shown()}%")
@@ -325,7 +340,7 @@ def _item(
         )
     if judged is not None:
         run.warn(f"judgments.{item_id}：该项已由数据计算得分，判定未采用")
-    return ItemResult(item_id, award, points, "scored", f"{outcome.text}，{points_text(award)}")
+    return ItemResult(item_id, award, points, "scored", outcome.text + _AWARD_TEXTS[award])
 
 
 def _judged_score(value: Judgment, points: Decimal) -> Decimal:
@@ -347,7 +362,7 @@ class _JudgedItem:
     score in steps): each result is built once and shared, as results are immutable.
     """
 
-    __slots__ = ("id", "pending", "points", "worded")
+    __slots__ = ("by_score", "by_verdict", "id", "pending", "points")
 
     def __init__(self, item_id: str, points: Decimal) -> None:
         self.id, self.points = item_id, points
@@ -355,18 +370,19 @@ class _JudgedItem:
         self.pending = ItemResult(
             item_id, _ZERO, points, "missing", f"尚未判定（{path}），暂不得分", (path,)
         )
-        # (is a bool, judgment) → result; True == 1 == Decimal(1), so the type is in the key.
-        self.worded: dict[tuple[bool, Judgment], ItemResult] = {}
+        # Apart, as True == 1 == Decimal(1): met / not met, and scores.
+        self.by_verdict: dict[Judgment, ItemResult] = {}
+        self.by_score: dict[Judgment, ItemResult] = {}
 
     def result(self, run: _Run) -> ItemResult:
         judged = run.judgments.get(self.id)
         if judged is None:
             return self.pending
-        key = (type(judged) is bool, judged)
-        found = self.worded.get(key)
+        worded = self.by_verdict if type(judged) is bool else self.by_score
+        found = worded.get(judged)
         if found is None:
             score, text = _judged(judged, self.points)
-            found = self.worded[key] = ItemResult(self.id, score, self.points, "scored", text)
+            found = worded[judged] = ItemResult(self.id, score, self.points, "scored", text)
         return found
 
 
@@ -830,6 +846,10 @@ class _IndicatorPlan(NamedTuple):
     rule: _RuleEvaluator
     level: str
     group: str | None
+    # Judged items only: its results are shared (see _JudgedItem), and so are its own, kept
+    # here by the identities of its items' results.
+    judged_only: bool
+    shared: dict[tuple[int, ...], IndicatorResult]
 
 
 class _NodePlan(NamedTuple):
@@ -853,7 +873,10 @@ def _plan(fw: Framework) -> _Plan:
         place = fw.placement[ind.number]
         rule = _RULES[type(ind.rule)](fw, ind, ind.rule)
         group = place.group.code if place.group else None
-        indicators.append(_IndicatorPlan(ind, rule, place.level.code, group))
+        judged_only = isinstance(rule, _Whole) or (
+            isinstance(rule, _SubItems) and all(isinstance(s, _JudgedItem) for s in rule.subs)
+        )
+        indicators.append(_IndicatorPlan(ind, rule, place.level.code, group, judged_only, {}))
     position = {ind.number: i for i, ind in enumerate(fw.indicators)}
 
     def node_plan(node: Node) -> _NodePlan:
@@ -891,11 +914,23 @@ def _score_indicator(run: _Run, plan: _IndicatorPlan) -> IndicatorResult:
     items = plan.rule.items(run)
     if run.data.overrides:
         items = [_override(run, item) for item in items]
+    elif plan.judged_only:
+        # The items' results are shared objects, kept alive by their _JudgedItem: their
+        # identities name the indicator's result.
+        key = tuple(map(id, items))
+        found = plan.shared.get(key)
+        if found is None:
+            found = plan.shared[key] = _indicator_result(plan, items)
+        return found
+    return _indicator_result(plan, items)
+
+
+def _indicator_result(plan: _IndicatorPlan, items: list[ItemResult]) -> IndicatorResult:
     total = _ZERO
     worst: Status = "scored"
     for item in items:
         total += item.score
-        if SEVERITY[item.status] > SEVERITY[worst]:
+        if item.status != "scored" and SEVERITY[item.status] > SEVERITY[worst]:
             worst = item.status
     ind = plan.ind
     return IndicatorResult(
@@ -917,7 +952,7 @@ def score(
     plan = _plan(framework)
     run = _Run(data, reference or bundled_reference())
     with localcontext(_EXACT):
-        indicators = tuple(_score_indicator(run, ind) for ind in plan.indicators)
+        indicators = tuple([_score_indicator(run, ind) for ind in plan.indicators])
         groups = tuple(
             GroupResult(g.node.code, g.node.name, _sum(indicators, g.positions), g.node.points)
             for g in plan.groups
