@@ -14,7 +14,7 @@ from demozone.web.audit.services import verify_chain
 from demozone.web.campaigns.models import Assignment, Department
 from demozone.web.campaigns.services import Change, apply_changes, export_document, import_document
 
-from .factories import make_campaign
+from .factories import make_campaign, make_user
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -158,3 +158,15 @@ def test_a_form_without_a_csrf_token_is_refused_in_chinese_and_recorded(campaign
     assert response.status_code == 403
     assert "CSRF" in response.content.decode() and "刷新页面" in response.content.decode()
     assert _events(action="access.denied")
+
+
+def test_a_liaison_saving_another_departments_indicator_is_refused_and_recorded(client, campaign):
+    liaison = make_user("renshe", campaign, "liaison", "市人社局")
+    client.force_login(liaison)
+    response = client.post(
+        reverse("entry_save", args=[campaign.pk, 3]), {"counts.online_operators": "1"}, **HTMX
+    )
+    assert response.status_code == 403
+    (row,) = _events(action="access.denied")
+    assert row.actor_id == liaison.pk and row.target.startswith("POST ")
+    assert not _events(action="value.update")
