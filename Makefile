@@ -34,9 +34,10 @@ run: setup $(NODE_STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
-# Everything on SQLite on both cores (the browser tests keep to one worker: --dist loadgroup), then
-# the web and browser tests again on a throw-away PostgreSQL cluster started from the machine's
-# binaries and removed afterwards, pass or fail (scripts/pg-test-server.sh).
+# Everything on SQLite on both cores, then the web and browser tests again on a throw-away
+# PostgreSQL cluster started from the machine's binaries and removed afterwards, pass or fail
+# (scripts/pg-test-server.sh). --dist loadgroup keeps the browser tests on one worker where xdist
+# can (not on pytest 9.2: pytest-xdist#1386); their fixtures are safe on both workers anyway.
 # DEMOZONE_E2E_REQUIRED: here a missing chromium fails the run instead of skipping the browser tests.
 test: setup system-deps lint $(NODE_STAMP)
 	DEMOZONE_E2E_REQUIRED=1 $(BIN)/python -m pytest -n 2 --dist loadgroup -q

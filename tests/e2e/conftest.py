@@ -2,7 +2,10 @@
 
 The server runs with SQLite in a temporary data directory, or on PostgreSQL when
 ``DEMOZONE_E2E_DATABASE_URL`` is set (``scripts/pg-test-server.sh`` sets it to a database of its
-throw-away cluster). Screenshots go to ``artifacts/e2e/`` named after the database.
+throw-away cluster): then each test process gets a fresh database of its own beside that one, since
+xdist may run browser tests in both workers (``--dist loadgroup`` would keep them together, but it
+does not group on pytest 9.2: pytest-xdist issue #1386). Screenshots go to ``artifacts/e2e/``
+named after the database.
 
 Without chromium the tests skip, unless ``DEMOZONE_E2E_REQUIRED`` is set (``make test`` sets it):
 there a missing browser is a failure.
@@ -18,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
 
-from support.production_server import production_server
+from support.production_server import fresh_database, production_server
 
 from .browsing import (
     ARTIFACTS,
@@ -36,6 +39,8 @@ from .browsing import (
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """A fresh Yancheng campaign (no figures yet) and a liaison of 市市场监管局, which leads #3."""
     database_url = os.environ.get("DEMOZONE_E2E_DATABASE_URL", "").strip() or None
+    if database_url:
+        database_url = fresh_database(database_url, os.environ.get("PYTEST_XDIST_WORKER", "main"))
     data_dir = tmp_path_factory.mktemp("e2e-data")
     with production_server(data_dir, workers=2, database_url=database_url) as server:
         campaign_id = server.create_campaign()

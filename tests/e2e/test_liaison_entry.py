@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from .browsing import dashboard_total, grid_cell, log_in
 
-# Only one xdist worker drives the browser, so there is one server per run (with --dist loadgroup).
+# With --dist loadgroup, one xdist worker drives the browser and starts one server; the fixtures
+# are safe when xdist spreads them anyway (it does on pytest 9.2, pytest-xdist issue #1386).
 pytestmark = pytest.mark.xdist_group("e2e")
 
 

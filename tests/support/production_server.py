@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -83,6 +84,21 @@ def worker_cpu_seconds(server: Server) -> float:
             continue  # a worker that just exited
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / tick
+
+
+def fresh_database(url: str, suffix: str) -> str:
+    """A new, empty PostgreSQL database beside the one ``url`` names (``<name>_<suffix>``, dropped
+    first if a previous run left it); its URL. Two test processes each starting a server must not
+    bootstrap the same database."""
+    import psycopg  # noqa: PLC0415 - only PostgreSQL runs need it
+    from psycopg import sql  # noqa: PLC0415
+
+    parts = urllib.parse.urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{suffix}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def free_port(host: str = "127.0.0.1") -> int:
