@@ -66,6 +66,8 @@ _EXACT = Context(prec=80, traps=[InvalidOperation, DivisionByZero, Overflow, Ine
 # Enough digits to show any ratio of two accepted figures (each < 10**15, at most 15 decimal
 # places) to 2 decimals: at most 10**32 %, 35 digits.
 _DISPLAY = Context(prec=40)
+# The same, rounding a shown figure to 2 decimals half up.
+_SHOWN = Context(prec=40, rounding=ROUND_HALF_UP)
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
@@ -87,9 +89,9 @@ class Q(NamedTuple):
         value = _DISPLAY.divide(self.num, self.den)
         if shift:
             value = _DISPLAY.subtract(value, shift)
-        if scale != 1:
+        if scale != _ONE:
             value = _DISPLAY.multiply(value, scale)
-        return str(value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP, context=_DISPLAY))
+        return str(_SHOWN.quantize(value, _TWO_PLACES))
 
 
 def compare(word: str, left: Q, right: Q) -> bool:
