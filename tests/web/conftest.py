@@ -10,20 +10,40 @@ from __future__ import annotations
 import os
 import tempfile
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demozone.web.settings")
-os.environ.setdefault("DEMOZONE_DATA_DIR", tempfile.mkdtemp(prefix="demozone-test-"))
-os.environ.setdefault("DEMOZONE_SECRET_KEY", "test-only-secret-key-not-for-production")
-
 import django
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
+
+# What this file sets itself, as opposed to what the caller set: see pytest_xdist_setupnodes.
+_SET_HERE: dict[str, str] = {}
+
+
+def _default(name: str, value: str) -> None:
+    if name not in os.environ:
+        os.environ[name] = _SET_HERE[name] = value
+
+
+_default("DJANGO_SETTINGS_MODULE", "demozone.web.settings")
+_default("DEMOZONE_DATA_DIR", tempfile.mkdtemp(prefix="demozone-test-"))
+_default("DEMOZONE_SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 
 # This conftest may be loaded after pytest-django's own start-up (when the whole suite runs), so
 # Django is set up here; pytest-django then sees configured settings and provides its fixtures.
 django.setup()
 
 from .factories import make_campaign, make_user  # noqa: E402
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):  # type: ignore[no-untyped-def]
+    # When this file is loaded before xdist starts its workers (`pytest -n 2 tests/web`), they
+    # would inherit these values and share one data directory, where report and evidence files
+    # are keyed by ids that every worker's test database reuses. Each worker sets its own.
+    for name, value in _SET_HERE.items():
+        if os.environ.get(name) == value:
+            del os.environ[name]
 
 
 @pytest.fixture(autouse=True)
