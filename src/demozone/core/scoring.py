@@ -111,14 +111,18 @@ def points_text(score: Decimal) -> str:
     return f"得 {plain(score)} 分" if score else "不得分"
 
 
+# Memos below keep at most this many entries: their keys take few values in practice, but
+# a caller of score() may build inputs with any values, and a server runs for long.
+_MEMO_SIZE = 512
+
+
 class _PointsTexts(dict[Decimal, str]):
     """``，得 1 分`` / ``，不得分``: how an award ends a reason, worded once per value (the
-    wording depends on the value alone). Awards are mostly a few points values; a capped count
-    can give others, so only so many are kept."""
+    wording depends on the value alone)."""
 
     def __missing__(self, award: Decimal) -> str:
         text = f"，{points_text(award)}"
-        if len(self) < 1000:
+        if len(self) < _MEMO_SIZE:
             self[award] = text
         return text
 
@@ -384,7 +388,9 @@ class _JudgedItem:
         found = worded.get(judged)
         if found is None:
             score, text = _judged(judged, self.points)
-            found = worded[judged] = ItemResult(self.id, score, self.points, "scored", text)
+            found = ItemResult(self.id, score, self.points, "scored", text)
+            if len(worded) < _MEMO_SIZE:
+                worded[judged] = found
         return found
 
 
@@ -397,7 +403,9 @@ def _judged(judged: Judgment, points: Decimal) -> tuple[Decimal, str]:
     found = _JUDGED.get(key)
     if found is None:
         score = _judged_score(judged, points)
-        found = _JUDGED[key] = (score, _judgment_text(judged, score, points))
+        found = (score, _judgment_text(judged, score, points))
+        if len(_JUDGED) < _MEMO_SIZE:
+            _JUDGED[key] = found
     return found
 
 
@@ -406,7 +414,9 @@ class _ComputedItem:
 
     __slots__ = ("id", "points", "tests")
 
-    def __init__(self, fw: Framework, item_id: str, points: Decimal, tests: Sequence[Comparison]):
+    def __init__(
+        self, fw: Framework, item_id: str, points: Decimal, tests: Sequence[Comparison]
+    ) -> None:
         self.id, self.points = item_id, points
         self.tests = tuple(_Comparison(fw, cmp) for cmp in tests)
 
@@ -428,14 +438,13 @@ class _Measure(ABC):
     def __init__(self, fw: Framework, m: GrowthMeasure | ShareMeasure) -> None:
         self.scope, self.metric, self.stated = m.scope, m.metric, m.stated
         metric = fw.metrics[m.metric]
-        self.fw_metrics = fw.metrics
         self.name = metric.name
         self.definition_names = dict(metric.definitions)
         # The indicator's own definition, unless the input names another.
         self.default_definition = next(iter(metric.definitions), None)
         self.who = "本地区" if m.scope == "region" else "全国"
         self.region = m.scope == "region"
-        # (reference, year, definition) → the bundled figure and the warnings it brings
+        # (year, definition) → (the national data it is from, the figure, the warnings it brings)
         self.bundled: dict[tuple[int, str | None], tuple[NationalReference, Resolved, list[str]]]
         self.bundled = {}
 
@@ -465,7 +474,8 @@ class _Measure(ABC):
         if cached is None or cached[0] is not run.ref:
             notes: list[str] = []
             cached = (run.ref, self._bundled(run.ref, year, definition, notes), notes)
-            self.bundled[year, definition] = cached
+            if len(self.bundled) < _MEMO_SIZE:
+                self.bundled[year, definition] = cached
         for note in cached[2]:
             run.warn(note)
         return cached[1]
@@ -917,12 +927,15 @@ def _score_indicator(run: _Run, plan: _IndicatorPlan) -> IndicatorResult:
     if run.data.overrides:
         items = [_override(run, item) for item in items]
     elif plan.judged_only:
-        # The items' results are shared objects, kept alive by their _JudgedItem: their
-        # identities name the indicator's result.
+        # The items' results are mostly shared objects (see _JudgedItem), and then so is the
+        # indicator's, found by their identities. A kept result holds its items, so no
+        # identity in a key can pass to another object.
         key = tuple(map(id, items))
         found = plan.shared.get(key)
         if found is None:
-            found = plan.shared[key] = _indicator_result(plan, items)
+            found = _indicator_result(plan, items)
+            if len(plan.shared) < _MEMO_SIZE:
+                plan.shared[key] = found
         return found
     return _indicator_result(plan, items)
 
