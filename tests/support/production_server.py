@@ -50,7 +50,10 @@ class Server:
         return manage(self.env, *args)
 
     def create_campaign(
-        self, template: str = "yancheng-2023", region: str = "盐城市", province: str | None = None
+        self,
+        template: str = "yancheng-2023",
+        region: str = "盐城市",
+        years: tuple[int, int] = (2022, 2023),
     ) -> int:
         out = self.manage(
             "create_campaign",
@@ -58,10 +61,8 @@ class Server:
             template,
             "--region",
             region,
-            *(["--province", province] if province else []),
             "--years",
-            "2022",
-            "2023",
+            *(str(year) for year in years),
         )
         found = re.search(r"创建活动 (\d+)", out)
         if found is None:
