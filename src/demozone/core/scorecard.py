@@ -17,6 +17,7 @@ STATUS_NAMES: dict[str, str] = {
     "overridden": "人工核定",
 }
 
+_ZERO = Decimal(0)
 _TWO = Decimal("0.01")
 _FOUR = Decimal("0.0001")
 
@@ -121,7 +122,7 @@ class LevelResult:
 
     @property
     def shortfall(self) -> Decimal:
-        return max(Decimal(0), self.rate_min * self.max - self.score)
+        return max(_ZERO, self.rate_min * self.max - self.score)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -175,7 +176,7 @@ class Scorecard:
 
     @property
     def total_shortfall(self) -> Decimal:
-        return max(Decimal(0), self.total_min - self.total)
+        return max(_ZERO, self.total_min - self.total)
 
     def item(self, item_id: str) -> ItemResult:
         for ind in self.indicators:
