@@ -38,6 +38,7 @@ from demozone.core.framework import (
 from demozone.core.inputs import ZONE_NAMES
 from demozone.core.items import ItemSpec, item_specs
 from demozone.core.loader import Framework
+from demozone.core.numbers import plain
 
 SCOPE_NAMES = {"region": "本地区", "national": "全国"}
 _TEXT_MAX = 30
@@ -326,7 +327,7 @@ def _operators(framework: Framework, years: tuple[int, int]) -> tuple[Field, ...
         if not isinstance(rule, ThresholdCountRule):
             continue
         thresholds = "、".join(
-            f"{ZONE_NAMES[zone]} {_plain(value)}{rule.unit}"
+            f"{ZONE_NAMES[zone]} {plain(value)}{rule.unit}"
             for zone, value in rule.thresholds.items()
         )
         fields.append(
@@ -338,7 +339,7 @@ def _operators(framework: Framework, years: tuple[int, int]) -> tuple[Field, ...
                 ),
                 examples=(
                     f"- {{name: 某电子商务有限公司, year: {years[1]}, "
-                    f"ecommerce_sales: {_plain(max(rule.thresholds.values()))}}}"
+                    f"ecommerce_sales: {plain(max(rule.thresholds.values()))}}}"
                     f"   # 示例：经营者名称、年度、该年度电子商务销售额（{rule.unit}）",
                 ),
             )
@@ -356,7 +357,7 @@ def _judgments(framework: Framework, years: tuple[int, int]) -> Field:
             if spec.indicator == ind.number and spec.judgeable and spec.qualitative
         ]
         for i, spec in enumerate(items):
-            heading = (f"{ind.number} {ind.name}（{_plain(ind.points)} 分）",) if i == 0 else ()
+            heading = (f"{ind.number} {ind.name}（{plain(ind.points)} 分）",) if i == 0 else ()
             children.append(
                 Field(
                     spec.id,
@@ -379,8 +380,8 @@ def _judgment_comment(ind: Indicator, spec: ItemSpec) -> str:
     rule = ind.rule
     if isinstance(rule, WholeJudgmentRule):
         return (
-            f"{_shorten(_first_line(ind.text))}：填 0—{_plain(spec.max)} 分"
-            f"（步长 {_plain(spec.step)}），或 true 表示满分"
+            f"{_shorten(_first_line(ind.text))}：填 0—{plain(spec.max)} 分"
+            f"（步长 {plain(spec.step)}），或 true 表示满分"
         )
     text = ""
     if isinstance(rule, SubItemsRule | AnyOfRule):
@@ -388,8 +389,8 @@ def _judgment_comment(ind: Indicator, spec: ItemSpec) -> str:
         text = next((c.text for c in conditions if c.id == spec.id), "")
     answer = "true 符合 / false 不符合"
     if isinstance(rule, AnyOfRule):
-        return f"{_shorten(text)}：{answer}（符合一项即可得 {_plain(ind.points)} 分）"
-    return f"{_shorten(text)}（{_plain(spec.max)} 分）：{answer}"
+        return f"{_shorten(text)}：{answer}（符合一项即可得 {plain(ind.points)} 分）"
+    return f"{_shorten(text)}（{plain(spec.max)} 分）：{answer}"
 
 
 def _overrides(framework: Framework, years: tuple[int, int]) -> Field:
@@ -402,7 +403,7 @@ def _overrides(framework: Framework, years: tuple[int, int]) -> Field:
         "overrides",
         comment="人工核定（可选）：替换某评分项的计算得分，必须写明理由，评分结果中会标注",
         examples=(
-            f'"{example.id}": {{score: {_plain(example.max)}, reason: 专家核定：写明核定理由}}'
+            f'"{example.id}": {{score: {plain(example.max)}, reason: 专家核定：写明核定理由}}'
             "   # 示例：评分项编号、核定得分、理由",
         ),
     )
@@ -445,11 +446,6 @@ def _scalar(value: Any) -> str:
         return "[" + ", ".join(_scalar(v) for v in value) + "]"
     # A JSON string is a valid YAML double-quoted scalar.
     return json.dumps(str(value), ensure_ascii=False)
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _first_line(text: str) -> str:

@@ -18,6 +18,7 @@ from demozone.core.errors import InputError, Problem
 from demozone.core.framework import Metric
 from demozone.core.items import ItemSpec, item_specs
 from demozone.core.loader import Framework
+from demozone.core.numbers import plain
 
 Zone = Literal["east", "central", "west"]
 Scope = Literal["region", "national"]
@@ -195,7 +196,7 @@ class _Collector:
             self.add(path, f"数值过大（应小于 10 的 {MAX_DIGITS} 次方）")
             return None
         if minimum is not None and result < minimum:
-            self.add(path, f"应为不小于 {_fmt(minimum)} 的数字，实际为 {_fmt(result)}")
+            self.add(path, f"应为不小于 {plain(minimum)} 的数字，实际为 {plain(result)}")
             return None
         return result
 
@@ -287,11 +288,6 @@ def _show(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         return _kind(value)
     return str(value)
-
-
-def _fmt(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _join(path: str, key: Any) -> str:
@@ -488,7 +484,7 @@ def _yearly_value(c: _Collector, value: Any, path: str, kind: str) -> Decimal | 
         return c.number(value, path, minimum=_MINUS_HUNDRED)
     number = c.number(value, path, minimum=_ZERO)
     if number is not None and kind == "share" and number > 100:
-        c.add(path, f"占比应在 0—100 之间，实际为 {_fmt(number)}")
+        c.add(path, f"占比应在 0—100 之间，实际为 {plain(number)}")
         return None
     return number
 
@@ -530,14 +526,14 @@ def _parse_counts(c: _Collector, value: Any, tables: _Tables) -> dict[str, Decim
                 continue
         # An int is whole; a decimal is checked.
         if metric.integer and type(raw) is not int and number != number.to_integral_value():
-            c.add(f"counts.{metric_id}", f"应为整数（{metric.name}），实际为 {_fmt(number)}")
+            c.add(f"counts.{metric_id}", f"应为整数（{metric.name}），实际为 {plain(number)}")
             continue
         counts[metric_id] = number
     for metric_id, parent in tables.parts:
         if metric_id in counts and parent in counts and counts[metric_id] > counts[parent]:
             c.add(
                 f"counts.{metric_id}",
-                f"不能大于 counts.{parent} ({_fmt(counts[metric_id])} > {_fmt(counts[parent])})",
+                f"不能大于 counts.{parent} ({plain(counts[metric_id])} > {plain(counts[parent])})",
             )
     return counts
 
@@ -570,7 +566,7 @@ def _parse_rates(c: _Collector, value: Any, tables: _Tables) -> dict[str, dict[s
 def _percentage(c: _Collector, value: Any, path: str) -> Decimal | None:
     number = c.number(value, path, minimum=_ZERO)
     if number is not None and number > 100:
-        c.add(path, f"百分比应在 0—100 之间，实际为 {_fmt(number)}")
+        c.add(path, f"百分比应在 0—100 之间，实际为 {plain(number)}")
         return None
     return number
 
@@ -662,13 +658,13 @@ def _judgment(
         return None
     number = to_decimal(raw)
     if number is None or not number.is_finite():
-        c.add(path, f"应为 true/false 或 0—{_fmt(spec.max)} 之间的分数，实际为{_kind(raw)}")
+        c.add(path, f"应为 true/false 或 0—{plain(spec.max)} 之间的分数，实际为{_kind(raw)}")
         return None
     if not _ZERO <= number <= spec.max or number % spec.step != 0:
         c.add(
             path,
-            f"应为 0—{_fmt(spec.max)} 之间、以 {_fmt(spec.step)} 为步长的分数，"
-            f"实际为 {_fmt(number)}",
+            f"应为 0—{plain(spec.max)} 之间、以 {plain(spec.step)} 为步长的分数，"
+            f"实际为 {plain(number)}",
         )
         return None
     return number
@@ -698,7 +694,7 @@ def _parse_overrides(
             c.add(f"{path}.reason", "人工核定必须填写理由")
         score = c.number(entry.get("score"), f"{path}.score", minimum=_ZERO)
         if score is not None and score > spec.max:
-            c.add(f"{path}.score", f"不能超过该项满分 {_fmt(spec.max)}，实际为 {_fmt(score)}")
+            c.add(f"{path}.score", f"不能超过该项满分 {plain(spec.max)}，实际为 {plain(score)}")
         elif score is not None and isinstance(reason, str) and reason.strip():
             overrides[key] = Override(score, reason.strip())
     return overrides

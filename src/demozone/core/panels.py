@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from demozone.core.errors import InputError, Problem
+from demozone.core.numbers import plain
 
 Vote = bool | Decimal
 _HALF = Decimal("0.5")
@@ -74,7 +75,7 @@ def aggregate(
     bad = [s for s in scores if not Decimal(0) <= s <= points]
     if bad:
         raise InputError(
-            [Problem(item, f"专家评分应在 0—{_plain(points)} 分之间，实际有 {_plain(bad[0])}")]
+            [Problem(item, f"专家评分应在 0—{plain(points)} 分之间，实际有 {plain(bad[0])}")]
         )
     return _scores(item, points, scores, rules)
 
@@ -128,20 +129,15 @@ def _scores(item: str, points: Decimal, scores: list[Decimal], rules: PanelRules
         exact = sum(used, Decimal(0)) / len(used)
         how = "平均分"
     value = (exact / rules.step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * rules.step
-    listed = "、".join(_plain(s) for s in scores)
+    listed = "、".join(plain(s) for s in scores)
     trim_text = "去掉一个最高分和一个最低分后" if trimmed else ""
     rounded = (
-        "" if value == exact else f"，按 {_plain(rules.step)} 分步长四舍五入为 {_plain(value)} 分"
+        "" if value == exact else f"，按 {plain(rules.step)} 分步长四舍五入为 {plain(value)} 分"
     )
     explanation = (
-        f"{len(scores)} 名专家评分 {listed}，{trim_text}{how} {_plain(exact.quantize(Decimal('0.01')))} 分"
+        f"{len(scores)} 名专家评分 {listed}，{trim_text}{how} {plain(exact.quantize(Decimal('0.01')))} 分"
         f"{rounded}"
     )
     return PanelResult(
         item, value, len(scores), _disputed(spread, points, rules), spread, explanation
     )
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text

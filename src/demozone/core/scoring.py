@@ -50,6 +50,7 @@ from demozone.core.framework import (
 )
 from demozone.core.inputs import ZONE_NAMES, EvaluationInput, Judgment
 from demozone.core.loader import Framework
+from demozone.core.numbers import plain
 from demozone.core.reference import NationalReference, bundled_reference
 from demozone.core.scorecard import (
     SEVERITY,
@@ -97,14 +98,6 @@ class Q(NamedTuple):
 def compare(word: str, left: Q, right: Q) -> bool:
     """``left <word> right`` by cross-multiplication: no division, nothing rounded."""
     return OPERATORS[word](left.num * right.den, right.num * left.den)
-
-
-def plain(value: Decimal) -> str:
-    """A figure as the user wrote it: no exponent, no trailing zeros."""
-    text = str(value)
-    if "E" in text:
-        text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def points_text(score: Decimal) -> str:

@@ -75,10 +75,6 @@ SYMBOLS: dict[str, str] = {
 }
 
 
-def holds(word: str, left: Any, right: Any) -> bool:
-    return OPERATORS[word](left, right)
-
-
 def said(word: str, ok: bool) -> str:
     """The word as it reads in an explanation: itself when the comparison holds, else negated."""
     return word if ok else NEGATIONS[word]

@@ -53,6 +53,7 @@ from demozone.core.errors import Problem, _ProblemsError
 from demozone.core.framework import ThresholdCountRule
 from demozone.core.inputs import MAX_YEAR, MIN_YEAR, ZONE_NAMES
 from demozone.core.loader import Framework
+from demozone.core.numbers import plain
 from demozone.web.campaigns.needs import OPERATORS_PATH, framework_needs
 
 log = logging.getLogger(__name__)
@@ -207,10 +208,10 @@ class Figure:
     @property
     def rule_text(self) -> str:
         if self.maximum is not None:
-            return f"应为 {_plain(self.minimum)}—{_plain(self.maximum)} 之间的数字"
+            return f"应为 {plain(self.minimum)}—{plain(self.maximum)} 之间的数字"
         if self.integer:
-            return f"应为不小于 {_plain(self.minimum)} 的整数"
-        return f"应为不小于 {_plain(self.minimum)} 的数字"
+            return f"应为不小于 {plain(self.minimum)} 的整数"
+        return f"应为不小于 {plain(self.minimum)} 的数字"
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +231,7 @@ class JudgmentRow:
     def rule_text(self) -> str:
         if self.choice:
             return f"应为「{YES}」或「{NO}」"
-        return f"应为 0—{_plain(self.max)} 之间、以 {_plain(self.step)} 为步长的分数"
+        return f"应为 0—{plain(self.max)} 之间、以 {plain(self.step)} 为步长的分数"
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,7 @@ def plan_for(
             if isinstance(rule, ThresholdCountRule) and zone in rule.thresholds:
                 threshold = (
                     f"{ZONE_NAMES.get(zone, zone)}地区标准：电子商务销售额达到 "
-                    f"{_plain(rule.thresholds[zone])} {rule.unit}"
+                    f"{plain(rule.thresholds[zone])} {rule.unit}"
                 )
     return Plan(figures, judgments, operators, threshold)
 
@@ -446,20 +447,20 @@ def _figure_validation(fig: Figure) -> tuple[str, DataValidation]:
     kind = "whole" if fig.integer and fig.maximum is None else "decimal"
     if fig.maximum is not None:
         dv = _validation(
-            f"填写 {_plain(fig.minimum)}—{_plain(fig.maximum)} 之间的数字，不带 % 号",
+            f"填写 {plain(fig.minimum)}—{plain(fig.maximum)} 之间的数字，不带 % 号",
             fig.rule_text,
             type=kind,
             operator="between",
-            formula1=_plain(fig.minimum),
-            formula2=_plain(fig.maximum),
+            formula1=plain(fig.minimum),
+            formula2=plain(fig.maximum),
         )
     else:
         dv = _validation(
-            f"填写不小于 {_plain(fig.minimum)} 的{'整数' if fig.integer else '数字'}",
+            f"填写不小于 {plain(fig.minimum)} 的{'整数' if fig.integer else '数字'}",
             fig.rule_text,
             type=kind,
             operator="greaterThanOrEqual",
-            formula1=_plain(fig.minimum),
+            formula1=plain(fig.minimum),
         )
     return key, dv
 
@@ -522,12 +523,12 @@ def _judgment_sheet(
             note = f"选择「{YES}」（符合）或「{NO}」（不符合）"
             choice.add(ws.cell(row, COL_NEW))
         else:
-            note = f"填写 0—{_plain(jr.max)} 之间的分数，步长 {_plain(jr.step)}"
+            note = f"填写 0—{plain(jr.max)} 之间的分数，步长 {plain(jr.step)}"
             key = f"{jr.max}"
             if key not in scores:
                 scores[key] = _validation(
                     note, jr.rule_text, type="decimal", operator="between", formula1="0",
-                    formula2=_plain(jr.max),
+                    formula2=plain(jr.max),
                 )  # fmt: skip
             scores[key].add(ws.cell(row, COL_NEW))
         if jr.fallback:
@@ -717,8 +718,8 @@ def _figure_spec(fig: Figure) -> dict[str, Any]:
         "label": fig.label,
         "unit": fig.unit,
         "year": fig.year,
-        "min": _plain(fig.minimum),
-        "max": None if fig.maximum is None else _plain(fig.maximum),
+        "min": plain(fig.minimum),
+        "max": None if fig.maximum is None else plain(fig.maximum),
         "int": fig.integer,
         "pct": fig.percent,
     }
@@ -728,8 +729,8 @@ def _judgment_spec(jr: JudgmentRow) -> dict[str, Any]:
     return {
         "label": f"判定 {jr.item}",
         "choice": jr.choice,
-        "max": _plain(jr.max),
-        "step": _plain(jr.step),
+        "max": plain(jr.max),
+        "step": plain(jr.step),
     }
 
 
@@ -1124,11 +1125,6 @@ def _same(new: Any, current: Any) -> bool:
 # --- texts ----------------------------------------------------------------------------------
 
 
-def _plain(value: Decimal | int) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _cell_number(value: Decimal | None) -> int | float | str | None:
     """A Decimal as Excel holds it: ints stay exact; a decimal that a float cannot carry exactly
     is written as text so that 当前值 never shows a rounded figure."""
@@ -1137,7 +1133,7 @@ def _cell_number(value: Decimal | None) -> int | float | str | None:
     if value == value.to_integral_value() and abs(value) < 10**15:
         return int(value)
     as_float = float(value)
-    return as_float if Decimal(repr(as_float)) == value else _plain(value)
+    return as_float if Decimal(repr(as_float)) == value else plain(value)
 
 
 def _base_text(value: Any) -> str:
@@ -1146,7 +1142,7 @@ def _base_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return _plain(value)
+        return plain(value)
     return str(value)
 
 
@@ -1155,13 +1151,13 @@ def _judgment_text(value: Judged | None) -> str:
         return ""
     if isinstance(value, bool):
         return YES if value else NO
-    return f"{_plain(value)} 分"
+    return f"{plain(value)} 分"
 
 
 def _operators_text(ops: tuple[Operator, ...] | None) -> str:
     if ops is None:
         return ""
-    return json.dumps([[op.name, op.year, _plain(op.sales)] for op in ops], ensure_ascii=False)
+    return json.dumps([[op.name, op.year, plain(op.sales)] for op in ops], ensure_ascii=False)
 
 
 def _display(value: Any) -> str:
@@ -1170,11 +1166,11 @@ def _display(value: Any) -> str:
     if isinstance(value, bool):
         return "是（符合）" if value else "否（不符合）"
     if isinstance(value, Decimal):
-        return _plain(value)
+        return plain(value)
     if isinstance(value, tuple):
         if not value:
             return "无新增"
-        return "；".join(f"{op.name}（{op.year}年，{_plain(op.sales)} 万元）" for op in value)
+        return "；".join(f"{op.name}（{op.year}年，{plain(op.sales)} 万元）" for op in value)
     return str(value)
 
 

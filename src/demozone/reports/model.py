@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from demozone.core.framework import AnyOfRule, Condition, SubItemsRule
 from demozone.core.inputs import ZONE_NAMES
 from demozone.core.loader import Framework
+from demozone.core.numbers import plain
 from demozone.core.scorecard import STATUS_NAMES, IndicatorResult, ItemResult, Scorecard, number
 from demozone.reports.context import SHANGHAI, ReportContext
 
@@ -291,7 +292,7 @@ def figure_views(ctx: ReportContext) -> tuple[FigureView, ...]:
                 name=name,
                 unit=metric.unit,
                 year=str(year) if year is not None else "",
-                value=_plain(value),
+                value=plain(value),
                 source_note=row.source_note if row else "",
                 entered_by=row.entered_by if row else "",
                 entered_at=row.entered_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
@@ -325,12 +326,12 @@ def figure_views(ctx: ReportContext) -> tuple[FigureView, ...]:
                 f"新增规模以上网络交易经营者：{op.name}（电子商务销售额）",
                 "万元",
                 str(op.year),
-                _plain(op.ecommerce_sales),
+                plain(op.ecommerce_sales),
             )
         )
     for item_id, judgment in ev.judgments.items():
         said = (
-            ("是" if judgment else "否") if isinstance(judgment, bool) else f"{_plain(judgment)} 分"
+            ("是" if judgment else "否") if isinstance(judgment, bool) else f"{plain(judgment)} 分"
         )
         rows.append(
             FigureView(
@@ -344,12 +345,7 @@ def figure_views(ctx: ReportContext) -> tuple[FigureView, ...]:
                 f"{item_id} 人工核定（理由：{override.reason}）",
                 "分",
                 "",
-                _plain(override.score),
+                plain(override.score),
             )
         )
     return tuple(rows)
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
