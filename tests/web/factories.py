@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from demozone.core.loader import load_bundled
+from demozone.core.needs import framework_needs
 from demozone.web.campaigns.models import (
     Assignment,
     Campaign,
@@ -20,7 +21,6 @@ from demozone.web.campaigns.models import (
     Membership,
     Region,
 )
-from demozone.web.campaigns.needs import framework_needs
 from demozone.web.campaigns.services import import_document
 from demozone.web.campaigns.templating import create_campaign, stored_framework
 

@@ -96,7 +96,7 @@ def test_an_indicator_shows_its_own_history(client, campaign, office):
 
 
 def test_a_figure_shared_by_several_indicators_shows_in_each_history(client, campaign, office):
-    from demozone.web.campaigns.needs import indicator_of_path  # noqa: PLC0415
+    from demozone.core.needs import indicator_of_path  # noqa: PLC0415
 
     shared = next(
         (p, sorted(n))

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from demozone.core.needs import framework_needs
 from demozone.reports.collection import COL_NEW, COL_PATH
 from demozone.web.audit.models import AuditEvent
 from demozone.web.campaigns.models import Department, Judgment, LargeOperator, MetricValue
-from demozone.web.campaigns.needs import framework_needs
 from demozone.web.campaigns.services import Change, apply_changes, build_input, evaluate
 
 from .factories import full_input, make_campaign, make_user

@@ -41,10 +41,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from demozone.core.needs import framework_needs
 from demozone.web.api.api import api
 from demozone.web.campaigns.access import campaign_access
 from demozone.web.campaigns.models import Campaign, Department, Membership
-from demozone.web.campaigns.needs import framework_needs
 from demozone.web.campaigns.services import export_document
 from demozone.web.evidence import storage
 from demozone.web.evidence.models import Evidence, EvidenceLink, EvidenceVersion

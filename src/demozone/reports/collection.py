@@ -53,8 +53,8 @@ from demozone.core.errors import Problem, _ProblemsError
 from demozone.core.framework import ThresholdCountRule
 from demozone.core.inputs import MAX_YEAR, MIN_YEAR, ZONE_NAMES
 from demozone.core.loader import Framework
+from demozone.core.needs import OPERATORS_PATH, framework_needs
 from demozone.core.numbers import plain
-from demozone.web.campaigns.needs import OPERATORS_PATH, framework_needs
 
 log = logging.getLogger(__name__)
 

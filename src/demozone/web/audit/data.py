@@ -12,9 +12,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from demozone.core.items import item_specs
+from demozone.core.needs import OPERATORS_PATH, indicator_of_path, path_label
 from demozone.web.audit.models import AuditEvent
 from demozone.web.audit.services import record
-from demozone.web.campaigns.needs import OPERATORS_PATH, indicator_of_path, path_label
 
 if TYPE_CHECKING:
     from demozone.core.loader import Framework as CoreFramework

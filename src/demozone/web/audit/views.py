@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from demozone.core.needs import framework_needs
 from demozone.web.audit import browse
 from demozone.web.audit.services import record_denied
 from demozone.web.campaigns.access import campaign_access, require_system_admin
-from demozone.web.campaigns.needs import framework_needs
 
 DEFAULT_DENIED = "您没有执行该操作的权限。"
 CSRF_DENIED = "页面已过期或请求来源无法验证（CSRF 校验失败），请刷新页面后重试。"

@@ -22,9 +22,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from demozone.core.needs import framework_needs
 from demozone.web.campaigns import permissions
 from demozone.web.campaigns.models import Assignment, Campaign, Department, Membership, Role
-from demozone.web.campaigns.needs import framework_needs
 from demozone.web.campaigns.permissions import Scope
 
 _CAMPAIGN_RELATED = ("region", "framework")

@@ -133,9 +133,9 @@ def last_change(
     campaign: Campaign, data: CampaignData, path: str
 ) -> tuple[str, dt.datetime | None]:
     """Who last changed ``path`` and when: from the audit trail, else from the stored row."""
+    from demozone.core.needs import OPERATORS_PATH  # noqa: PLC0415
     from demozone.web.audit.models import AuditEvent  # noqa: PLC0415
     from demozone.web.audit.services import display_name  # noqa: PLC0415
-    from demozone.web.campaigns.needs import OPERATORS_PATH  # noqa: PLC0415
 
     event = (
         AuditEvent.objects.filter(campaign_id=campaign.pk, target=path)

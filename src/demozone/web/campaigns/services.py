@@ -24,6 +24,7 @@ from django.utils import timezone
 from demozone.core.errors import InputError, Problem
 from demozone.core.inputs import EvaluationInput, parse_input
 from demozone.core.loader import Framework as CoreFramework
+from demozone.core.needs import OPERATORS_PATH, indicator_of_path
 from demozone.core.scorecard import Scorecard
 from demozone.core.scoring import score
 from demozone.core.yamlio import load_yaml
@@ -40,7 +41,6 @@ from demozone.web.campaigns.models import (
     MetricValue,
     Override,
 )
-from demozone.web.campaigns.needs import OPERATORS_PATH, indicator_of_path
 
 log = logging.getLogger(__name__)
 

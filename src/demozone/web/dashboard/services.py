@@ -29,10 +29,10 @@ from demozone.core.framework import (
 )
 from demozone.core.inputs import ZONE_NAMES
 from demozone.core.loader import Framework as CoreFramework
+from demozone.core.needs import framework_needs, path_label
 from demozone.core.scorecard import STATUS_NAMES, IndicatorResult, Scorecard
 from demozone.web.campaigns.access import Access
 from demozone.web.campaigns.models import Assignment, Campaign, Department
-from demozone.web.campaigns.needs import framework_needs, path_label
 from demozone.web.campaigns.services import (
     DepartmentProgress,
     Evaluation,

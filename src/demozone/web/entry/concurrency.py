@@ -21,9 +21,9 @@ from typing import Any
 
 from django.http import QueryDict
 
+from demozone.core.needs import OPERATORS_PATH, IndicatorNeeds
 from demozone.web.campaigns.conflicts import Conflict
 from demozone.web.campaigns.models import Campaign
-from demozone.web.campaigns.needs import OPERATORS_PATH, IndicatorNeeds
 from demozone.web.campaigns.services import CampaignData, Change
 
 BASE = "base"

@@ -17,17 +17,17 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from demozone.core.errors import InputError, Problem
 from demozone.core.framework import Indicator
-from demozone.core.scorecard import IndicatorResult
-from demozone.web.campaigns.access import Access
-from demozone.web.campaigns.conflicts import Conflict, ConflictError
-from demozone.web.campaigns.models import Assignment, Campaign, Department
-from demozone.web.campaigns.needs import (
+from demozone.core.needs import (
     SCOPE_NAMES,
     IndicatorNeeds,
     JudgmentNeed,
     framework_needs,
     path_label,
 )
+from demozone.core.scorecard import IndicatorResult
+from demozone.web.campaigns.access import Access
+from demozone.web.campaigns.conflicts import Conflict, ConflictError
+from demozone.web.campaigns.models import Assignment, Campaign, Department
 from demozone.web.campaigns.permissions import Scope
 from demozone.web.campaigns.services import (
     CampaignData,

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from demozone.core.errors import InputError, Problem
+from demozone.core.needs import OPERATORS_PATH
 from demozone.reports.collection import (
     CollectionError,
     FieldChange,
@@ -50,7 +51,6 @@ from demozone.web.audit.services import record
 from demozone.web.campaigns.access import Access
 from demozone.web.campaigns.errors import CampaignError
 from demozone.web.campaigns.models import Campaign, Department
-from demozone.web.campaigns.needs import OPERATORS_PATH
 from demozone.web.campaigns.permissions import Scope
 from demozone.web.campaigns.services import (
     CampaignData,

@@ -27,6 +27,7 @@ from demozone.core.framework import (
     ThresholdCountRule,
     WholeJudgmentRule,
     YearlyComparisonRule,
+    Zone,
 )
 from demozone.core.items import item_specs
 from demozone.core.loader import Framework
@@ -73,7 +74,7 @@ class RateNeed:
 
 @dataclass(frozen=True)
 class OperatorsNeed:
-    thresholds: dict[str, Decimal]
+    thresholds: dict[Zone, Decimal]
     unit: str
     path: str = OPERATORS_PATH
 
