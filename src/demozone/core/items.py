@@ -74,3 +74,17 @@ def item_specs(framework: Framework, years: tuple[int, ...]) -> dict[str, ItemSp
 
 def _is_judgment(cond: Condition) -> bool:
     return cond.judgment
+
+
+def judged_specs(framework: Framework, years: tuple[int, ...]) -> dict[str, ItemSpec]:
+    """The items an expert panel judges: every qualitative item a judgment may decide."""
+    return {k: s for k, s in item_specs(framework, years).items() if s.judgeable and s.qualitative}
+
+
+def takes_score(spec: ItemSpec) -> bool:
+    """A whole indicator is judged with a score in steps; sub-items and conditions met / not met."""
+    return spec.id == str(spec.indicator) and not spec.bool_only
+
+
+def judged_indicators(framework: Framework, years: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(sorted({s.indicator for s in judged_specs(framework, years).values()}))

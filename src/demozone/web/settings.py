@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "demozone.web.audit",
     "demozone.web.evidence",
     "demozone.web.exchange",
+    "demozone.web.reviews",
 ]
 
 MIDDLEWARE = [

@@ -22,10 +22,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from demozone.core.items import judged_indicators
 from demozone.core.needs import framework_needs
 from demozone.web.campaigns import permissions
 from demozone.web.campaigns.models import Assignment, Campaign, Department, Membership, Role
 from demozone.web.campaigns.permissions import Scope
+from demozone.web.reviews.models import Panelist
 
 _CAMPAIGN_RELATED = ("region", "framework")
 
@@ -135,12 +137,27 @@ class Access:
         return None
 
     def can_view_evidence(self, item_id: str) -> bool:
-        """Whether this member may see the evidence filed for an item (e.g. ``36.2``).
-
-        Today: the roles whose ``evidence.view`` scope covers the item. Experts see none: the
-        review-rounds issue grants them the items of the rounds they sit on, here.
-        """
+        """Whether this member may see the evidence filed for an item (e.g. ``36.2``): the roles
+        whose ``evidence.view`` scope covers the item, and an expert for the indicators of the
+        review panels it sits on."""
+        if self.role == Role.EXPERT:
+            number = permissions.item_indicator(item_id)
+            return number is not None and number in self.panel_indicators
         return self.can("evidence.view", item=item_id)
+
+    @cached_property
+    def panel_indicators(self) -> frozenset[int]:
+        """The indicators an expert judges on the panels it sits on in this campaign."""
+        if self.user is None or self.role != Role.EXPERT:
+            return frozenset()
+        seats = Panelist.objects.filter(round__campaign=self.campaign, user=self.user).values_list(
+            "indicators", flat=True
+        )
+        judged = judged_indicators(self.campaign.core_framework, self.campaign.years)
+        found: set[int] = set()
+        for indicators in seats:
+            found |= set(indicators or judged)
+        return frozenset(found)
 
     # --- data entry (callers that already hold the campaign's assignments) ---------------------
 

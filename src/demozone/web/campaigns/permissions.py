@@ -17,9 +17,10 @@ A member's scope never reaches beyond its own campaign: another campaign's URLs 
 the campaign does not exist) before this table is read. Only the system administrator (a Django
 superuser) acts in every campaign; a membership with the ``admin`` role acts in its campaign only.
 
-The 专家 role has no standing in a campaign's data until review rounds exist: a later issue gives
-an expert the rounds it sits on (and the evidence of their items) by extending
-:meth:`Access.can_view_evidence` and this table, not by loosening any row below.
+The 专家 role has no standing in a campaign's data: its ``OWN`` is the review rounds whose panel
+it sits on (``round.*``, ``snapshot.view``) and, through :meth:`Access.can_view_evidence`, the
+evidence of the indicators those panels judge. Which round, which items and when it may see the
+other experts' judgments is decided by :mod:`demozone.web.reviews.services`.
 """
 
 from __future__ import annotations
@@ -76,6 +77,15 @@ _TABLE: tuple[tuple[str, str, tuple[Scope, ...]], ...] = (
     ("package.download",  "下载申报材料包",                (C,    C,     _,      _,     C,       _)),
     ("collection.download", "下载 Excel 数据采集表",       (C,    C,     O,      _,     _,       _)),
     ("collection.upload", "上传 Excel 数据采集表",          (C,    C,     O,      _,     _,       _)),
+    ("round.view",        "查看评审轮次",                  (C,    C,     C,      O,     C,       C)),
+    ("round.open_self",   "发起自评",                     (C,    C,     _,      _,     _,       _)),
+    ("round.submit",      "提交自评并封存快照",              (C,    C,     _,      _,     _,       _)),
+    ("round.open_review", "发起省局初审或总局评估",           (C,    _,     _,      _,     C,       _)),
+    ("round.panel",       "组建专家组",                    (C,    _,     _,      _,     C,       _)),
+    ("round.judge",       "评审打分",                     (_,    _,     _,      O,     _,       _)),
+    ("round.override",    "核定定量指标得分",               (C,    _,     _,      _,     C,       _)),
+    ("round.decide",      "退回修改或通过评审",              (C,    _,     _,      _,     C,       _)),
+    ("snapshot.view",     "查看和核验封存快照",              (C,    C,     _,      O,     C,       C)),
 )
 # fmt: on
 
