@@ -213,6 +213,8 @@ MATRIX: dict[str, tuple[Callable[[Target], Call], str]] = {
     "report_download":       (lambda t: get(R("report_download", args=[t.campaign, "xlsx"])),
                                                                                           "yyy yy- yy- --- yy- yy- L"),
     "report_package":        (lambda t: get(R("report_package", args=[t.campaign])),      "yyy yy- --- --- yy- --- L"),
+    # --- 评审轮次
+    "rounds":                (lambda t: get(R("rounds", args=[t.campaign])),              "yyy yy- yy- yy- yy- yy- L"),
     # --- the REST API (its schema and docs are public, like the API's own description)
     "api:openapi-json":      (lambda t: get("/api/v1/openapi.json"),                      "y.. y.. y.. y.. y.. y.. y"),
     "api:openapi-view":      (lambda t: get("/api/v1/docs"),                              "y.. y.. y.. y.. y.. y.. y"),

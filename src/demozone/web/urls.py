@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("demozone.web.evidence.urls")),
     path("", include("demozone.web.audit.urls")),
     path("", include("demozone.web.exchange.urls")),
+    path("", include("demozone.web.reviews.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
