@@ -86,6 +86,7 @@ _TABLE: tuple[tuple[str, str, tuple[Scope, ...]], ...] = (
     ("round.override",    "核定定量指标得分",               (C,    _,     _,      _,     C,       _)),
     ("round.decide",      "退回修改或通过评审",              (C,    _,     _,      _,     C,       _)),
     ("snapshot.view",     "查看和核验封存快照",              (C,    C,     _,      O,     C,       C)),
+    ("comparison.view",   "查看自评、初审与评估的逐项对比",    (C,    C,     C,      _,     C,       C)),
 )
 # fmt: on
 
