@@ -16,7 +16,7 @@ from .reviews_support import judge, people, provincial, submitted_self
 
 pytestmark = pytest.mark.django_db
 
-WHOLE = "16"  # a whole indicator judged 0–2 in steps of 0.5
+WHOLE = "10"  # a whole indicator judged 0–2 in steps of 0.5
 
 
 def test_submitting_self_evaluation_seals_a_snapshot_of_the_campaign():
@@ -86,7 +86,7 @@ def test_two_experts_apart_by_full_points_dispute_and_the_lead_reconciles():
     services.reconcile(p.access(p.experts[0]), round_.pk, WHOLE, "1.5", "材料基本完整")
     snap = services.approve(p.access(p.reviewer), round_.pk)
     card = snapshots.read(snap)["scorecard"]
-    ind = next(i for i in card["indicators"] if i["number"] == 16)
+    ind = next(i for i in card["indicators"] if i["number"] == 10)
     assert Decimal(str(ind["score"])) == Decimal("1.5")
     panel = snapshots.read(snap)["panel"]
     assert panel["reconciliations"][0]["reason"] == "材料基本完整"
