@@ -406,6 +406,10 @@ def open_review_round(
             raise ReviewError(Problem("base", f"{Stage(stage).label}只能基于{wanted}发起"))
         if Round.objects.filter(campaign=campaign, stage=stage, status=Round.Status.OPEN).exists():
             raise ReviewError(Problem("stage", f"已有进行中的{Stage(stage).label}"))
+        if Round.objects.filter(stage=stage, base=base, status=Round.Status.APPROVED).exists():
+            raise ReviewError(
+                Problem("base", f"快照 v{base.version} 已通过{Stage(stage).label}，无需再次评审")
+            )
         number = (
             Round.objects.filter(campaign=campaign, stage=stage).aggregate(n=Max("number"))["n"]
             or 0
