@@ -77,6 +77,10 @@ class ReportContext:
     departments: Mapping[int, tuple[str, ...]] | None = None
     evidence: tuple[EvidenceRef, ...] | None = None
     data_rows: tuple[DataRow, ...] | None = None
+    # Whose evaluation it is: 「自评」, or the review stage a round's snapshot was sealed in.
+    stage: str = "自评"
+    # Which sealed snapshot the document was made from (「封存快照 v3，SHA-256 …」); None for live data.
+    provenance: str | None = None
 
     @property
     def region(self) -> str:
@@ -88,7 +92,7 @@ class ReportContext:
 
     @property
     def title(self) -> str:
-        return f"{self.region}创建全国网络市场监管与服务示范区自评报告"
+        return f"{self.region}创建全国网络市场监管与服务示范区{self.stage}报告"
 
     def departments_of(self, number: int) -> tuple[str, ...]:
         if self.departments is None:

@@ -92,11 +92,11 @@ def template_context(ctx: ReportContext, tpl: DocxTemplate | None = None) -> dic
         else "各项数据与判定齐全"
     )
     summary = (
-        f"经自评，{ctx.region}总分 {fmt(sc.total)} 分（满分 {fmt(sc.max_total)} 分）。"
+        f"经{ctx.stage}，{ctx.region}总分 {fmt(sc.total)} 分（满分 {fmt(sc.max_total)} 分）。"
         f"{len(indicators)} 项三级指标中，得满分 {full} 项，部分得分 {len(indicators) - full - zero} 项，"
         f"未得分 {zero} 项；{lower_bound}。"
         f"按照总分不低于 {fmt(sc.total_min)} 分且各一级指标得分率均不低于 {_short_pct(rate_min)} 的认定标准，"
-        f"自评结论为：{verdict(sc)}。"
+        f"{ctx.stage}结论为：{verdict(sc)}。"
     )
 
     groups = []
@@ -183,7 +183,8 @@ def template_context(ctx: ReportContext, tpl: DocxTemplate | None = None) -> dic
         "years": years,
         "intro": (
             f"根据{fw.doc.document}，{ctx.region}对照 {len(indicators)} 项三级指标，"
-            f"以 {years} 年度数据为基础开展了自评。现将自评情况报告如下。"
+            f"以 {years} 年度数据为基础开展了自评。现将{ctx.stage}情况报告如下。"
+            + (f"本报告依据{ctx.provenance}生成。" if ctx.provenance else "")
         ),
         "summary": summary,
         "shortfall_summary": shortfall_summary(sc),
@@ -210,7 +211,7 @@ def template_context(ctx: ReportContext, tpl: DocxTemplate | None = None) -> dic
         "bar_chart": None,
         "radar_chart": None,
         "charts_note": "",
-        "items_intro": f"{len(indicators)} 项三级指标的自评得分及依据见表2。",
+        "items_intro": f"{len(indicators)} 项三级指标的{ctx.stage}得分及依据见表2。",
         "items_note": "注：" + "；".join(notes) + "。",
         "indicator_groups": groups,
         "shortfall_intro": shortfall_intro,
@@ -264,6 +265,8 @@ def _set_properties(tpl: DocxTemplate, ctx: ReportContext) -> None:
     props.title = ctx.title
     props.author = ctx.issuer_name
     props.subject = f"{ctx.framework.name}（{ctx.framework.version}）"
+    if ctx.provenance:
+        props.comments = f"依据{ctx.provenance}生成"
     stamp = (
         dt.datetime.combine(ctx.date, dt.time(9, 0), tzinfo=SHANGHAI)
         .astimezone(dt.UTC)

@@ -113,9 +113,10 @@ def _score_sheet(wb: Workbook, ctx: ReportContext) -> None:
     widths = [13, 13, 6, 34, 7, 7, 11, 80]
     _title(
         ws,
-        f"{ctx.region}全国网络市场监管与服务示范区创建评估自评评分表",
+        f"{ctx.region}全国网络市场监管与服务示范区创建评估{ctx.stage}评分表",
         len(names),
-        f"评估年度：{sc.years[0]}、{sc.years[1]}　　指标体系：{fw.name}（{fw.version}）　　日期：{date_text(ctx.date)}",
+        f"评估年度：{sc.years[0]}、{sc.years[1]}　　指标体系：{fw.name}（{fw.version}）　　日期：{date_text(ctx.date)}"
+        + (f"　　依据：{ctx.provenance}" if ctx.provenance else ""),
     )
     _header(ws, 3, names, widths)
     row = 4
@@ -152,7 +153,7 @@ def _score_sheet(wb: Workbook, ctx: ReportContext) -> None:
         ws,
         row,
         8,
-        f"自评结论：{verdict(sc)}。总分 {fmt(sc.total)} 分，认定标准为总分不低于 {fmt(sc.total_min)} 分且各一级指标得分率均不低于 {pct(sc.levels[0].rate_min) if sc.levels else '—'}。",
+        f"{ctx.stage}结论：{verdict(sc)}。总分 {fmt(sc.total)} 分，认定标准为总分不低于 {fmt(sc.total_min)} 分且各一级指标得分率均不低于 {pct(sc.levels[0].rate_min) if sc.levels else '—'}。",
     )
     for col in range(1, 9):
         ws.cell(row, col).font = Font(name=HEAD_FONT, size=11)
@@ -329,7 +330,9 @@ def render_workbook(ctx: ReportContext) -> bytes:
     _data_sheet(wb, ctx)
     # Fixed times make the same input give the same workbook.
     stamp = dt.datetime.combine(ctx.date, dt.time(9, 0))
-    wb.properties.title = f"{ctx.region}创建评估自评评分表"
+    wb.properties.title = f"{ctx.region}创建评估{ctx.stage}评分表"
+    if ctx.provenance:
+        wb.properties.description = f"依据{ctx.provenance}生成"
     wb.properties.creator = ctx.issuer_name
     wb.properties.created = stamp
     wb.properties.modified = stamp
