@@ -43,11 +43,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from demozone.core.needs import framework_needs
 from demozone.web.api.api import api
-from demozone.web.campaigns.access import campaign_access
+from demozone.web.campaigns.access import Access, campaign_access
 from demozone.web.campaigns.models import Campaign, Department, Membership
 from demozone.web.campaigns.services import export_document
 from demozone.web.evidence import storage
 from demozone.web.evidence.models import Evidence, EvidenceLink, EvidenceVersion
+from demozone.web.reviews import services as reviews
 
 from .factories import make_campaign
 
@@ -65,6 +66,7 @@ class Target:
     framework: int
     evidence: int = 0  # a piece of evidence filed under the target's department
     department: int = 0
+    snapshot: int = 0  # the 自评 snapshot of the target's campaign
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,13 @@ def _evidence(campaign: Campaign, department: Department, indicator: int) -> int
     Evidence.objects.filter(pk=evidence.pk).update(current=version)
     EvidenceLink.objects.create(evidence=evidence, item=str(indicator), indicator=indicator)
     return evidence.pk
+
+
+def _snapshot(campaign: Campaign) -> int:
+    """A submitted 自评: the campaign's first sealed snapshot."""
+    shell = Access.shell(campaign)
+    round_ = reviews.open_self_round(shell)
+    return reviews.submit_self_round(shell, round_.pk).pk
 
 
 def _document(campaign_id: int) -> dict[str, Any]:
@@ -215,6 +224,10 @@ MATRIX: dict[str, tuple[Callable[[Target], Call], str]] = {
     "report_package":        (lambda t: get(R("report_package", args=[t.campaign])),      "yyy yy- --- --- yy- --- L"),
     # --- 评审轮次
     "rounds":                (lambda t: get(R("rounds", args=[t.campaign])),              "yyy yy- yy- yy- yy- yy- L"),
+    "round_compare":         (lambda t: get(R("round_compare", args=[t.campaign])),       "yyy yy- yy- --- yy- yy- L"),
+    "round_compare_xlsx":    (lambda t: get(R("round_compare_xlsx", args=[t.campaign])),  "yyy yy- yy- --- yy- yy- L"),
+    "snapshot_report":       (lambda t: get(R("snapshot_report", args=[t.campaign, t.snapshot, "xlsx"])),
+                                                                                          "yyy yy- --- --- yy- yy- L"),
     # --- the REST API (its schema and docs are public, like the API's own description)
     "api:openapi-json":      (lambda t: get("/api/v1/openapi.json"),                      "y.. y.. y.. y.. y.. y.. y"),
     "api:openapi-view":      (lambda t: get("/api/v1/docs"),                              "y.. y.. y.. y.. y.. y.. y"),
@@ -321,6 +334,7 @@ class PermissionMatrix(TestCase):
         }
         other_department = cls.home.departments.exclude(pk=liaison_department.pk).first()
         away_department = cls.away.departments.order_by("position")[1]
+        snapshots = {c.pk: _snapshot(c) for c in (cls.home, cls.away)}
         for key, department, campaign in (
             ("own", liaison_department, cls.home),
             ("other", other_department, cls.home),
@@ -331,6 +345,7 @@ class PermissionMatrix(TestCase):
                 target,
                 evidence=_evidence(campaign, department, target.indicator),
                 department=department.pk,
+                snapshot=snapshots[campaign.pk],
             )
 
     def check(self, key: str, role: str | None, target: Target, expected: str) -> None:

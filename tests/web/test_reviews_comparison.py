@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from demozone.web.reviews import comparison, services
 from demozone.web.reviews.models import Stage
@@ -193,3 +197,53 @@ def test_the_national_column_compares_with_the_provincial_one():
     assert prov_cell.changed and not nat_cell.changed
     assert nat_cell.score == Decimal(1)
     assert result.columns[2].base.startswith(f"快照 v{approved.version}")
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_page_highlights_the_changed_cells_and_filters_them():
+    p = people()
+    _approved_provincial(p, {WHOLE: "1"})
+    url = reverse("round_compare", args=[p.campaign.pk])
+    page = _client(p.office).get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="has-text-right dz-changed">1 <span class="dz-delta">-1</span>' in html
+    assert f"{WHOLE} 评审意见" in html
+    only = _client(p.office).get(url + "?changed=1").content.decode()
+    assert only.count('class="dz-row-item"') == 1
+    assert html.count('class="dz-row-item"') > 50
+
+
+def test_the_workbook_has_the_three_columns_the_changes_filled_and_the_sources():
+    p = people()
+    prov = _approved_provincial(p, {WHOLE: "1"})
+    response = _client(p.reviewer).get(reverse("round_compare_xlsx", args=[p.campaign.pk]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["对比", "说明"]
+    sheet = book["对比"]
+    assert sheet.freeze_panes == "D4"
+    header = [c.value for c in sheet[3]]
+    assert header[3:] == [
+        "自评得分", "自评说明与意见",
+        "省局初审得分", "较自评", "省局初审说明与意见",
+        "总局评估得分", "较省局初审", "总局评估说明与意见",
+    ]  # fmt: skip
+    row = next(r for r in sheet.iter_rows(min_row=4) if r[0].value == WHOLE)
+    assert (row[3].value, row[5].value, row[6].value) == (2, 1, "-1")
+    assert row[5].fill.fgColor.rgb.endswith("FFEB9C")
+    assert row[3].fill.fgColor.rgb != row[5].fill.fgColor.rgb
+    assert f"{WHOLE} 评审意见" in row[7].value
+    labels = [r[1].value for r in sheet.iter_rows(min_row=4)]
+    assert labels[-2:] == ["总分", "结论"]
+    sources = book["说明"]
+    approved = prov.snapshots.get(event="approved")
+    values = [c.value for r in sources.iter_rows() for c in r]
+    assert approved.seal in values
+    assert f"v{approved.version}" in values

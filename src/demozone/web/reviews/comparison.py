@@ -138,6 +138,15 @@ class IndicatorRow:
     def changed(self) -> bool:
         return any(c.changed for c in self.cells) or any(i.changed for i in self.items)
 
+    @property
+    def whole(self) -> bool:
+        """A whole indicator is its own only item: one line shows both."""
+        return len(self.items) == 1 and self.items[0].id == str(self.number)
+
+    @property
+    def columns(self) -> tuple[tuple[Figure, tuple[Note, ...]], ...]:
+        return tuple(zip(self.cells, self.notes, strict=True))
+
 
 @dataclass(frozen=True)
 class LevelGroup:
