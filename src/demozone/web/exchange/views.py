@@ -17,6 +17,7 @@ from demozone.web.audit.services import record_denied
 from demozone.web.campaigns.access import Access, campaign_access
 from demozone.web.dashboard.views import _invalid_data
 from demozone.web.exchange import collection, documents, packages
+from demozone.web.reviews import documents as round_documents
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
@@ -113,6 +114,7 @@ def reports_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "nav": "reports",
         "formats": FORMATS,
         "package": access.can("package.download"),
+        "snapshots": round_documents.listed(access),
     }
     return render(request, "exchange/reports.html", context)
 
