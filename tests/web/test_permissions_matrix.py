@@ -15,7 +15,8 @@ A row is ``key: (request, expectations)``:
   letters each (own / other / foreign), then one for an anonymous visitor:
   ``y`` answered (2xx or a redirect that is not to a login page), ``-`` 403, ``L`` redirected to
   a login page, ``u`` 401, ``n`` 404 for everyone, ``.`` not applicable (a page outside any campaign has no other
-  department and no other campaign).
+  department and no other campaign), ``v`` allowed but the posted request refused by the service
+  (422: e.g. submitting a 自评 while its 省局初审 is open — the permission check passed).
 
 A row whose view needs an object of its own (an evidence file, a workbook) adds a field to
 :class:`Target` and creates the object for each target in ``setUpTestData``: one in the home
@@ -49,6 +50,7 @@ from demozone.web.campaigns.services import export_document
 from demozone.web.evidence import storage
 from demozone.web.evidence.models import Evidence, EvidenceLink, EvidenceVersion
 from demozone.web.reviews import services as reviews
+from demozone.web.reviews.models import Round, Stage
 
 from .factories import make_campaign
 
@@ -67,6 +69,9 @@ class Target:
     evidence: int = 0  # a piece of evidence filed under the target's department
     department: int = 0
     snapshot: int = 0  # the 自评 snapshot of the target's campaign
+    self_round: int = 0  # that 自评 round
+    round: int = 0  # an open 省局初审 on a later 自评 snapshot (which lists the evidence)
+    expert: int = 0  # the lead of that round's panel (the matrix's expert in the home campaign)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,17 @@ def _snapshot(campaign: Campaign) -> int:
     shell = Access.shell(campaign)
     round_ = reviews.open_self_round(shell)
     return reviews.submit_self_round(shell, round_.pk).pk
+
+
+def _review_round(campaign: Campaign, expert: Any) -> tuple[int, int]:
+    """(the 自评 round, an open 省局初审 with ``expert`` as its lead) — after the evidence exists,
+    so that the snapshot under review lists it."""
+    shell = Access.shell(campaign)
+    self_round = Round.objects.get(campaign=campaign, stage=Stage.SELF)
+    snap = reviews.submit_self_round(shell, self_round.pk)
+    review = reviews.open_review_round(shell, Stage.PROVINCIAL, snap.pk)
+    reviews.set_panel(shell, review.pk, [reviews.PanelSeat(expert.pk, is_lead=True)])
+    return self_round.pk, review.pk
 
 
 def _document(campaign_id: int) -> dict[str, Any]:
@@ -224,6 +240,41 @@ MATRIX: dict[str, tuple[Callable[[Target], Call], str]] = {
     "report_package":        (lambda t: get(R("report_package", args=[t.campaign])),      "yyy yy- --- --- yy- --- L"),
     # --- 评审轮次
     "rounds":                (lambda t: get(R("rounds", args=[t.campaign])),              "yyy yy- yy- yy- yy- yy- L"),
+    "round_open_self":       (lambda t: post(R("round_open_self", args=[t.campaign])),    "vvv vv- --- --- --- --- L"),
+    "round_open_review":     (lambda t: post(R("round_open_review", args=[t.campaign]), {"stage": "provincial", "base": t.snapshot}),
+                                                                                          "vvv --- --- --- vv- --- L"),
+    "round_submit":          (lambda t: post(R("round_submit", args=[t.campaign, t.self_round])),
+                                                                                          "vvv vv- --- --- --- --- L"),
+    "round_detail":          (lambda t: get(R("round_detail", args=[t.campaign, t.round])),
+                                                                                          "yyy yy- yy- yy- yy- yy- L"),
+    "round_panel":           (lambda t: post(R("round_panel", args=[t.campaign, t.round]), {"expert": t.expert, "lead": t.expert}),
+                                                                                          "yyy --- --- --- yy- --- L"),
+    # The lead has not submitted its own judgments yet.
+    "round_reconcile":       (lambda t: post(R("round_reconcile", args=[t.campaign, t.round]), {"item": "16", "value": "1", "reason": "理由"}),
+                                                                                          "--- --- --- vv- --- --- L"),
+    "round_override":        (lambda t: post(R("round_override", args=[t.campaign, t.round]), {"item": "7", "score": "1", "reason": "理由"}),
+                                                                                          "yyy --- --- --- yy- --- L"),
+    "round_return":          (lambda t: post(R("round_return", args=[t.campaign, t.round]), {"note:16": "请补充材料"}),
+                                                                                          "yyy --- --- --- yy- --- L"),
+    # The panel has not submitted yet.
+    "round_approve":         (lambda t: post(R("round_approve", args=[t.campaign, t.round])),
+                                                                                          "vvv --- --- --- vv- --- L"),
+    "round_judge":           (lambda t: get(R("round_judge", args=[t.campaign, t.round])),
+                                                                                          "--- --- --- yy- --- --- L"),
+    "round_judge_save":      (lambda t: post(R("round_judge_save", args=[t.campaign, t.round, 16]), {"value:16": "1", "comment:16": "意见"}),
+                                                                                          "--- --- --- yy- --- --- L"),
+    "round_judge_submit":    (lambda t: post(R("round_judge_submit", args=[t.campaign, t.round])),
+                                                                                          "--- --- --- vv- --- --- L"),
+    # The evidence of the target's department, as the snapshot under review lists it.
+    "round_evidence_preview": (lambda t: get(R("round_evidence_preview", args=[t.campaign, t.round, t.evidence])),
+                                                                                          "yyy yy- yy- --- yy- --- L"),
+    # The 自评 snapshot: an expert sees only the snapshots of the rounds it judges.
+    "snapshot":              (lambda t: get(R("snapshot", args=[t.campaign, t.snapshot])),
+                                                                                          "yyy yy- --- --- yy- yy- L"),
+    "snapshot_verify":       (lambda t: get(R("snapshot_verify", args=[t.campaign, t.snapshot])),
+                                                                                          "yyy yy- --- --- yy- yy- L"),
+    "snapshot_download":     (lambda t: get(R("snapshot_download", args=[t.campaign, t.snapshot])),
+                                                                                          "yyy yy- --- --- yy- yy- L"),
     "round_compare":         (lambda t: get(R("round_compare", args=[t.campaign])),       "yyy yy- yy- --- yy- yy- L"),
     "round_compare_xlsx":    (lambda t: get(R("round_compare_xlsx", args=[t.campaign])),  "yyy yy- yy- --- yy- yy- L"),
     "snapshot_report":       (lambda t: get(R("snapshot_report", args=[t.campaign, t.snapshot, "xlsx"])),
@@ -278,7 +329,7 @@ def outcome(response: Any) -> str:
         return "L" if response.url.split("?")[0] in login_pages else "y"
     if 200 <= status < 300:
         return "y"
-    return {401: "u", 403: "-", 404: "n"}.get(status, f"HTTP {status}")
+    return {401: "u", 403: "-", 404: "n", 422: "v"}.get(status, f"HTTP {status}")
 
 
 def send(client: Client, call: Call) -> Any:
@@ -347,6 +398,15 @@ class PermissionMatrix(TestCase):
                 department=department.pk,
                 snapshot=snapshots[campaign.pk],
             )
+        away_expert = users.create(username="expert-away")
+        Membership.objects.create(user=away_expert, campaign=cls.away, role="expert")
+        experts = {cls.home.pk: cls.users["expert"], cls.away.pk: away_expert}
+        rounds = {c.pk: _review_round(c, experts[c.pk]) for c in (cls.home, cls.away)}
+        for key, target in cls.targets.items():
+            self_round, review = rounds[target.campaign]
+            cls.targets[key] = replace(
+                target, self_round=self_round, round=review, expert=experts[target.campaign].pk
+            )
 
     def check(self, key: str, role: str | None, target: Target, expected: str) -> None:
         client = Client()
@@ -375,6 +435,7 @@ _WORDS = {
     "L": "goes_to_login",
     "u": "is_unauthorised",
     "n": "is_not_found",
+    "v": "is_allowed_and_the_request_refused",
 }
 _WHERE = {"own": "in_its_own_department", "other": "for_another_department",
           "foreign": "in_another_campaign"}  # fmt: skip
@@ -484,7 +545,7 @@ def test_every_row_of_the_matrix_names_a_view_that_exists():
 def test_the_matrix_is_well_formed():
     for key in MATRIX:
         cases, anonymous = expectations(key)
-        assert set(cases.values()) <= {"y", "-", "L", "u", "n", "."}, key
+        assert set(cases.values()) <= {"y", "-", "L", "u", "n", "v", "."}, key
         assert anonymous in {"y", "L", "u", "n"}, key
         for role in ROLES:
             row = [cases[(role, t)] for t in TARGETS]
