@@ -72,7 +72,7 @@ def test_one_changed_byte_in_the_stored_document_fails_on_the_seal():
     assert error is not None and error.returncode == 1
     assert "核验未通过" in out
     assert "封存摘要不符" in out
-    assert "快照核验未通过：1 个有问题" in str(error)
+    assert "快照核验未通过：1 个快照有问题" in str(error)
 
 
 def test_a_changed_score_with_a_recomputed_seal_still_fails_on_the_scorecard():
@@ -87,6 +87,8 @@ def test_a_changed_score_with_a_recomputed_seal_still_fails_on_the_scorecard():
     assert error is not None and error.returncode == 1
     assert "封存摘要不符" not in out
     assert "评分表与重新计算的结果不符：total" in out
+    # The audit trail still holds the seal the snapshot was sealed with.
+    assert f"封存摘要 {hashlib.sha256(text.encode()).hexdigest()} 与审计记录" in out
 
 
 def test_a_changed_figure_in_the_input_with_a_recomputed_seal_fails_too():
@@ -139,3 +141,15 @@ def test_a_campaign_and_several_ids_select_their_snapshots():
     _, error = verify("--campaign", "999999")
     assert error is not None and error.returncode == 2
     assert "创建活动不存在" in str(error)
+
+
+def test_a_snapshot_deleted_behind_the_platforms_back_is_missed_by_the_audit_trail():
+    p = people()
+    first = submitted_self(p)
+    second = services.submit_self_round(p.access(p.office), first.round_id)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reviews_snapshot WHERE id = %s", [second.pk])
+    out, error = verify("--campaign", str(p.campaign.pk))
+    assert error is not None and error.returncode == 1
+    assert f"所记的快照 v{second.version}（编号 {second.pk}）已不存在" in out
+    assert "1 处与审计记录不符" in str(error)
