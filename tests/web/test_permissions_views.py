@@ -27,15 +27,15 @@ def _client(user):
     return client
 
 
-def test_an_expert_lands_on_the_framework_page(campaign):
+def test_an_expert_lands_on_its_review_rounds(campaign):
     client = _client(make_user("expert", campaign, "expert"))
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response.url == reverse("framework", args=[campaign.pk])
+    assert response.status_code == 302 and response.url == reverse("rounds", args=[campaign.pk])
 
 
 def test_the_campaign_list_links_to_the_first_page_the_role_may_open(campaign):
     page = _client(make_user("expert", campaign, "expert")).get(reverse("campaign_list"))
-    assert reverse("framework", args=[campaign.pk]) in page.content.decode()
+    assert reverse("rounds", args=[campaign.pk]) in page.content.decode()
     page = _client(make_user("leader", campaign, "leader")).get(reverse("campaign_list"))
     assert f'href="{reverse("dashboard", args=[campaign.pk])}"' in page.content.decode()
 
@@ -47,7 +47,7 @@ def test_the_campaign_list_links_to_the_first_page_the_role_may_open(campaign):
         ("liaison", ["entry", "dashboard"], ["users"]),
         ("reviewer", ["dashboard", "scorecard"], ["entry", "users"]),
         ("leader", ["dashboard", "scorecard"], ["entry", "users"]),
-        ("expert", ["framework"], ["dashboard", "scorecard", "entry", "users"]),
+        ("expert", ["framework", "rounds"], ["dashboard", "scorecard", "entry", "users"]),
     ],
 )
 def test_the_menu_shows_only_the_pages_the_role_may_open(campaign, role, shown, hidden):

@@ -252,7 +252,10 @@ def member_roles(user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
 
 def landing_page(role: str) -> str:
     """The URL name of the first page of a campaign a role may open."""
-    return "dashboard" if permissions.scope("dashboard.view", role) else "framework"
+    if permissions.scope("dashboard.view", role):
+        return "dashboard"
+    # 专家 have no dashboard: they land on their review rounds, under 我的待办.
+    return "rounds" if permissions.scope("round.judge", role) else "framework"
 
 
 def default_campaign_id(user: AbstractBaseUser) -> int | None:

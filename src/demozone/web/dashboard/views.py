@@ -29,6 +29,7 @@ from demozone.web.campaigns.templating import create_campaign, template_ids
 from demozone.web.dashboard import services
 from demozone.web.dashboard.forms import CampaignForm
 from demozone.web.evidence.services import indicator_evidence
+from demozone.web.reviews.todo import pending_work
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -62,6 +63,8 @@ def _overview_page(request: HttpRequest, campaign_id: int, page: str) -> HttpRes
     data revision and kept; the frame (user, navigation) is rendered on every request."""
     access = campaign_access(request.user, campaign_id, "dashboard.view")
     context = {"access": access, "campaign": access.campaign, "nav": page}
+    # 我的待办: per member and never kept, so outside the cached body.
+    todo = pending_work(access) if page == "dashboard" else None
 
     def render_body() -> str:
         view = services.overview(access)
@@ -71,7 +74,9 @@ def _overview_page(request: HttpRequest, campaign_id: int, page: str) -> HttpRes
         body = services.cached_body(page, access.campaign, render_body)
     except InputError as exc:
         return _invalid_data(request, access, exc)
-    return render(request, f"dashboard/{page}.html", {**context, "body": mark_safe(body)})
+    return render(
+        request, f"dashboard/{page}.html", {**context, "body": mark_safe(body), "todo": todo}
+    )
 
 
 @login_required

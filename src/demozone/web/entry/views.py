@@ -13,6 +13,7 @@ from demozone.core.errors import InputError
 from demozone.web.campaigns.access import campaign_access
 from demozone.web.dashboard.views import _invalid_data
 from demozone.web.entry import services
+from demozone.web.reviews.todo import active_return_notes
 
 
 @login_required
@@ -23,11 +24,9 @@ def entry_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
         page = services.entry_page(access, int(raw) if raw.isdigit() else None)
     except InputError as exc:
         return _invalid_data(request, access, exc)
-    return render(
-        request,
-        "entry/entry.html",
-        {"access": access, "campaign": access.campaign, "nav": "entry", "page": page},
-    )
+    context = {"access": access, "campaign": access.campaign, "nav": "entry", "page": page}
+    context["return_notes"] = active_return_notes(access)  # 退回修改意见 per indicator
+    return render(request, "entry/entry.html", context)
 
 
 @login_required
