@@ -241,8 +241,10 @@ def _lock(campaign: Campaign) -> Campaign:
 
 
 def _locked_round(campaign: Campaign, round_id: int) -> Round:
+    # Lock the round's row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join to its base snapshot (and a snapshot is never written anyway).
     round_ = (
-        Round.objects.select_for_update()
+        Round.objects.select_for_update(of=("self",))
         .select_related("base")
         .filter(campaign=campaign, pk=round_id)
         .first()
