@@ -143,3 +143,15 @@ def test_the_reports_page_offers_each_snapshots_documents():
     assert _url(p, snap, "docx") in page and _url(p, snap, "xlsx") in page
     liaison = _client(p.liaison).get(reverse("reports", args=[p.campaign.pk])).content.decode()
     assert _url(p, snap, "xlsx") not in liaison
+
+
+def test_the_rounds_page_links_each_snapshots_documents_and_the_comparison():
+    p = people()
+    snap = submitted_self(p)
+    url = reverse("rounds", args=[p.campaign.pk])
+    page = _client(p.office).get(url).content.decode()
+    assert _url(p, snap, "docx") in page and _url(p, snap, "xlsx") in page
+    assert reverse("round_compare", args=[p.campaign.pk]) in page
+    expert = _client(p.experts[0]).get(url).content.decode()
+    assert _url(p, snap, "xlsx") not in expert
+    assert reverse("round_compare", args=[p.campaign.pk]) not in expert
