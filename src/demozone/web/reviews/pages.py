@@ -38,9 +38,9 @@ from demozone.web.reviews.models import (
 )
 
 PREVIEWABLE = {"pdf": "pdf", "jpg": "image", "png": "image"}
-# The preview answers only to this site's own frames; Chromium's PDF viewer runs inside the framed
-# document, so its plugin and styles must be allowed there (and it refuses a sandboxed frame).
-PREVIEW_CSP = "default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+# The preview may be framed by this site's own pages only, and may load nothing itself (Chromium's
+# PDF viewer renders under this policy; a sandboxed frame would block it, so no sandbox here).
+PREVIEW_CSP = "default-src 'none'; frame-ancestors 'self'"
 
 
 @dataclass(frozen=True)
