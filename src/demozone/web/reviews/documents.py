@@ -94,9 +94,9 @@ def snapshot_evidence(rows: Sequence[dict[str, Any]]) -> tuple[EvidenceRef, ...]
     """The snapshot's accepted evidence, numbered as the live report numbers it (「36-1」)."""
     placed = []
     for row in rows:
-        items = sorted(set(row.get("items") or ()), key=item_key)
-        if row.get("status") == ACCEPTED and items:
-            placed.append((item_key(items[0]), row, tuple(items)))
+        ordered = tuple(sorted(set(row.get("items") or ()), key=item_key))
+        if row.get("status") == ACCEPTED and ordered:
+            placed.append((item_key(ordered[0]), row, ordered))
     placed.sort(key=lambda p: p[0])
     counters: dict[int, int] = {}
     drafts = []
@@ -306,9 +306,9 @@ def comparison_workbook(campaign: Campaign, result: Comparison) -> bytes:
         _head(ws, row, level.code, level.name, level.points)
         for col in (1, 2, 3):
             ws.cell(row, col).fill = GROUP_FILL
-        for where, fig in zip(offsets, level.cells, strict=True):
-            rate = f"得分率 {pct(fig.rate)}" if fig.rate is not None else ""
-            _stage(ws, row, where, fig, rate, bold=True)
+        for where, level_cell in zip(offsets, level.cells, strict=True):
+            rate = f"得分率 {pct(level_cell.rate)}" if level_cell.rate is not None else ""
+            _stage(ws, row, where, level_cell, rate, bold=True)
         row += 1
         for ind in level.indicators:
             if not ind.whole:

@@ -94,10 +94,10 @@ class Command(BaseCommand):
             for problem in ledger:
                 self.stdout.write(f"  - {problem}")
         if failed or ledger:
-            found = [f"{failed} 个快照有问题"] if failed else []
-            found += [f"{len(ledger)} 处与审计记录不符"] if ledger else []
+            parts = [f"{failed} 个快照有问题"] if failed else []
+            parts += [f"{len(ledger)} 处与审计记录不符"] if ledger else []
             raise CommandError(
-                f"快照核验未通过：{'，'.join(found)}（共核验 {checked} 个）", returncode=FAILED
+                f"快照核验未通过：{'，'.join(parts)}（共核验 {checked} 个）", returncode=FAILED
             )
         if checked == 0:
             self.stdout.write("没有需要核验的快照")
