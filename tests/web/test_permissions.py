@@ -39,9 +39,17 @@ def test_the_table_names_every_role_of_the_model_in_order():
     assert all(set(rule.scopes) == set(ROLES) for rule in POLICY.values())
 
 
-def test_the_system_administrator_and_the_office_may_do_everything_in_their_campaign():
-    for role in ("admin", "office"):
-        assert all(rule.scope(role) == Scope.CAMPAIGN for rule in POLICY.values()), role
+REVIEW_WORK = {"round.open_review", "round.panel", "round.override", "round.decide"}
+
+
+def test_the_system_administrator_may_do_everything_in_a_campaign_but_judge_as_an_expert():
+    assert {a for a, r in POLICY.items() if r.scope("admin") != Scope.CAMPAIGN} == {"round.judge"}
+
+
+def test_the_office_may_do_everything_in_its_campaign_but_review_itself():
+    refused = {a for a, r in POLICY.items() if r.scope("office") != Scope.CAMPAIGN}
+    assert refused == REVIEW_WORK | {"round.judge"}
+    assert not any(permissions.scope(a, "office") for a in refused)
 
 
 def test_only_the_office_and_the_administrator_write_anything_campaign_wide():
@@ -51,14 +59,23 @@ def test_only_the_office_and_the_administrator_write_anything_campaign_wide():
         assert wide == {"admin", "office"}, action
 
 
-def test_read_only_roles_write_nothing():
+def test_reviewers_experts_and_leaders_write_nothing_but_their_review_work():
     writes = [a for a in POLICY if a.split(".")[1] not in ("view", "download")]
-    for role in ("expert", "reviewer", "leader"):
-        assert not [a for a in writes if permissions.scope(a, role)], role
+    allowed = {"expert": {"round.judge"}, "reviewer": REVIEW_WORK, "leader": set()}
+    for role, own_work in allowed.items():
+        assert {a for a in writes if permissions.scope(a, role)} == own_work, role
 
 
-def test_an_expert_sees_the_framework_but_no_data_until_review_rounds_exist():
-    assert permissions.actions_of("expert") == {"campaign.view", "framework.view"}
+def test_an_expert_sees_only_the_framework_and_the_rounds_it_sits_on():
+    assert permissions.actions_of("expert") == {
+        "campaign.view",
+        "framework.view",
+        "round.view",
+        "round.judge",
+        "snapshot.view",
+    }
+    for action in ("round.view", "round.judge", "snapshot.view"):
+        assert permissions.scope(action, "expert") == Scope.OWN
 
 
 def test_a_leader_sees_the_dashboards_but_has_no_data_entry_page():

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
@@ -88,11 +88,21 @@ def test_raw_sql_update_is_refused_by_the_database(sealed):
     assert_kept(before)
 
 
-def test_an_update_past_the_guarded_manager_is_refused_by_the_database(sealed):
+def test_the_base_manager_django_uses_internally_refuses_writes_too(sealed):
+    _, snap = sealed
+    before = rows()
+    with pytest.raises(SnapshotLockedError):
+        Snapshot._base_manager.filter(pk=snap.pk).update(seal="0" * 64)
+    with pytest.raises(SnapshotLockedError):
+        Snapshot._base_manager.filter(pk=snap.pk).delete()
+    assert_kept(before)
+
+
+def test_an_update_past_the_guarded_queryset_is_refused_by_the_database(sealed):
     _, snap = sealed
     before = rows()
     with pytest.raises(DatabaseError), transaction.atomic():
-        Snapshot._base_manager.filter(pk=snap.pk).update(seal="0" * 64)
+        models.QuerySet(Snapshot).filter(pk=snap.pk).update(seal="0" * 64)
     assert_kept(before)
 
 

@@ -320,6 +320,9 @@ class Snapshot(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "封存快照"
         ordering = ["campaign", "version"]
+        # Django reaches rows through the base manager too (related access, internal updates):
+        # it must refuse writes as well.
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(fields=["campaign", "version"], name="snapshot_unique_version"),
         ]
