@@ -74,6 +74,9 @@ _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 _TWO_PLACES = Decimal("0.01")
 _NO_VALUES: Mapping[Any, Any] = {}
+# Builds a NamedTuple from all its fields at C speed (its own constructor is a Python function);
+# used where an evaluation builds many of them.
+_new = tuple.__new__
 
 
 # --- exact quantities -----------------------------------------------------------------------
@@ -156,7 +159,7 @@ class _Outcome(NamedTuple):
 class _Run:
     """What one evaluation adds to the plan: the input, the national data, collected warnings."""
 
-    __slots__ = ("counts", "data", "judgments", "rates", "ref", "warnings")
+    __slots__ = ("counts", "data", "figures", "judgments", "rates", "ref", "warnings")
 
     def __init__(self, data: EvaluationInput, ref: NationalReference) -> None:
         self.data = data
@@ -165,6 +168,8 @@ class _Run:
         self.rates = data.rates
         self.judgments = data.judgments
         self.warnings: list[str] = []
+        # (measure, year) → its figure: several indicators compare the same growth or share
+        self.figures: dict[tuple[_Measure, int], Resolved] = {}
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -192,10 +197,10 @@ class _Count:
         if count is None:
             return self.missing
         if self.times is None:
-            return Figure(Q(count, _ONE), f"{self.name} {plain(count)}")
+            return _new(Figure, (_new(Q, (count, _ONE)), f"{self.name} {plain(count)}", None))
         scaled = count * self.times
         text = f"{self.name} {plain(count)} × {self.times_text}% = {plain(scaled)}"
-        return Figure(Q(scaled, _ONE), text)
+        return _new(Figure, (_new(Q, (scaled, _ONE)), text, None))
 
 
 class _Ratio:
@@ -220,8 +225,9 @@ class _Ratio:
             return self.absent[num is None, den is None]
         if not den:
             return self.zero
-        q = Q(num * _HUNDRED, den)
-        return Figure(q, f"{self.lead}{plain(num)} / {plain(den)} = {q.shown()}%")
+        q: Q = _new(Q, (num * _HUNDRED, den))
+        text = f"{self.lead}{plain(num)} / {plain(den)} = {q.shown()}%"
+        return _new(Figure, (q, text, None))
 
 
 class _Rate:
@@ -239,7 +245,7 @@ class _Rate:
         rate = run.rates.get(self.scope, _NO_VALUES).get(self.rate)
         if rate is None:
             return self.missing
-        return Figure(Q(rate, _ONE), f"{self.lead}{plain(rate)}%")
+        return _new(Figure, (_new(Q, (rate, _ONE)), f"{self.lead}{plain(rate)}%", None))
 
 
 class _Value:
@@ -277,12 +283,13 @@ def _unresolved(sides: Sequence[Resolved]) -> _Outcome:
 class _Comparison:
     """``left <word> right``, with the verdict worded both ways in advance."""
 
-    __slots__ = ("left", "right", "said_met", "said_unmet", "word")
+    __slots__ = ("left", "op", "right", "said_met", "said_unmet", "word")
 
     def __init__(self, fw: Framework, cmp: Comparison) -> None:
         self.left = _compile_expr(fw, cmp.left, other=cmp.right)
         self.right = _compile_expr(fw, cmp.right, other=cmp.left)
         self.word = cmp.word
+        self.op = OPERATORS[cmp.word]
         self.said_met = f"，{said(cmp.word, True)} "
         self.said_unmet = f"，{said(cmp.word, False)} "
 
@@ -290,18 +297,30 @@ class _Comparison:
         left, right = self.left.resolve(run), self.right.resolve(run)
         if not (isinstance(left, Figure) and isinstance(right, Figure)):
             return _unresolved((left, right))
-        ok = compare(self.word, left.value, right.value)
-        return _Outcome(ok, f"{left.text}{self.said_met if ok else self.said_unmet}{right.text}")
+        (left_num, left_den), left_text, _ = left
+        (right_num, right_den), right_text, _ = right
+        # as compare(): cross-multiplied, nothing rounded
+        ok = self.op(left_num * right_den, right_num * left_den)
+        text = f"{left_text}{self.said_met if ok else self.said_unmet}{right_text}"
+        return _new(_Outcome, (ok, text, (), ()))
 
 
 def _all(outcomes: list[_Outcome]) -> _Outcome:
     if len(outcomes) == 1:  # most tests are one comparison: nothing to combine
         return outcomes[0]
-    missing = tuple(p for o in outcomes for p in o.missing)
-    undefined = tuple(u for o in outcomes for u in o.undefined)
+    missing: tuple[str, ...] = ()
+    undefined: tuple[str, ...] = ()
+    met = True
+    for o in outcomes:
+        if o.missing:
+            missing += o.missing
+        if o.undefined:
+            undefined += o.undefined
+        if not o.met:
+            met = False
     if missing or undefined:
         return _Outcome(None, "", missing, undefined)
-    return _Outcome(all(o.met for o in outcomes), "；".join(o.text for o in outcomes))
+    return _new(_Outcome, (met, "；".join([o.text for o in outcomes]), (), ()))
 
 
 # --- items ----------------------------------------------------------------------------------
@@ -311,6 +330,11 @@ def _item(
     run: _Run, item_id: str, points: Decimal, outcome: _Outcome, award: Decimal
 ) -> ItemResult:
     """Turn a computed outcome into an item, applying the missing / undefined rules of SPEC §3."""
+    if not (outcome.missing or outcome.undefined):  # the usual case first
+        if run.judgments.get(item_id) is not None:
+            run.warn(f"judgments.{item_id}：该项已由数据计算得分，判定未采用")
+        reason = outcome.text + _AWARD_TEXTS[award]
+        return _new(ItemResult, (item_id, award, points, "scored", reason, (), None))
     if outcome.missing:
         paths = tuple(dict.fromkeys(outcome.missing))
         listed = "、".join(paths)
@@ -405,16 +429,21 @@ def _judged(judged: Judgment, points: Decimal) -> tuple[Decimal, str]:
 class _ComputedItem:
     """A sub-item earning its points when all its comparisons hold."""
 
-    __slots__ = ("id", "points", "tests")
+    __slots__ = ("id", "points", "single", "tests")
 
     def __init__(
         self, fw: Framework, item_id: str, points: Decimal, tests: Sequence[Comparison]
     ) -> None:
         self.id, self.points = item_id, points
         self.tests = tuple(_Comparison(fw, cmp) for cmp in tests)
+        self.single = self.tests[0] if len(self.tests) == 1 else None
 
     def result(self, run: _Run) -> ItemResult:
-        outcome = _all([test.outcome(run) for test in self.tests])
+        single = self.single
+        if single is not None:
+            outcome = single.outcome(run)
+        else:
+            outcome = _all([test.outcome(run) for test in self.tests])
         return _item(run, self.id, self.points, outcome, self.points if outcome.met else _ZERO)
 
 
@@ -453,6 +482,14 @@ class _Measure(ABC):
         return chosen or self.default_definition
 
     def resolve(self, run: _Run, year: int) -> Resolved:
+        # A measure's figure depends on the run and the year only (equal measures are one
+        # object, see _compile_measure); its warnings are in run.warnings from the first time.
+        found = run.figures.get((self, year))
+        if found is None:
+            found = run.figures[self, year] = self._resolve(run, year)
+        return found
+
+    def _resolve(self, run: _Run, year: int) -> Resolved:
         definition = self._definition(run)
         if self.region or run.data.national_given:
             found = self._from_input(
@@ -622,6 +659,7 @@ class _Share(_Measure):
         return Missing((f"statistics.national.{self.stated or self.metric}.{year}",))
 
 
+@lru_cache(maxsize=256)
 def _compile_measure(fw: Framework, m: GrowthMeasure | ShareMeasure) -> _Growth | _Share:
     return _Growth(fw, m) if isinstance(m, GrowthMeasure) else _Share(fw, m)
 
