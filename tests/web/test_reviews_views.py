@@ -192,12 +192,16 @@ def test_the_office_cannot_open_a_review_round():
 
 def test_the_rounds_page_reads_a_fixed_number_of_queries():
     p = people()
-    provincial(p)
+    round_ = provincial(p)
     reviewer = client_for(p.reviewer)
     with CaptureQueriesContext(connection) as few:
         reviewer.get(url("rounds", p))
-    # More rounds and snapshots: the same number of queries.
-    services.submit_self_round  # noqa: B018 — the self round is under review; add a national one
+    # More rounds, panels and snapshots: the same number of queries.
+    for e in p.experts:
+        judge(p, round_, e)
+    services.approve(p.access(p.reviewer), round_.pk)
+    base = services.reviewable_bases(p.campaign, Stage.NATIONAL)[0]
+    services.open_review_round(p.access(p.reviewer), Stage.NATIONAL, base.pk)
     with CaptureQueriesContext(connection) as more:
         reviewer.get(url("rounds", p))
     assert len(more) == len(few) <= 16

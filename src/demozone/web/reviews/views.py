@@ -231,12 +231,13 @@ def judge(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse
 @require_POST
 def judge_save(request: HttpRequest, campaign_id: int, round_id: int, number: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "round.judge")
+    posted: Any = None
+    problems: Any = ()
+    changed: int | None = None
     try:
         changed = services.save_votes(access, round_id, forms.votes(request.POST, number))
     except ReviewError as exc:
-        problems, posted, changed = exc.problems, request.POST, None
-    else:
-        problems, posted = (), None
+        problems, posted = exc.problems, request.POST
     page = pages.judge_page(
         access, round_id, only=number if request.htmx else None, posted=posted, problems=problems
     )
