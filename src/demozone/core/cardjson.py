@@ -478,14 +478,16 @@ def scorecard_json(
         return _dumps(score(framework, data, reference).to_dict())
     card = _card_plan(framework)
     run = _Run(data, reference or bundled_reference())
-    judgments = data.judgments
+    keys = {
+        k: "true" if v is True else "false" if v is False else v for k, v in data.judgments.items()
+    }
     level_scores = [_ZERO] * len(card.levels)
     group_scores = [_ZERO] * len(card.groups)
     parts: list[bytes] = []
     with localcontext(_EXACT):
         for form, table, fast in zip(card.forms, card.tables, card.fast, strict=True):
             if table is not None:
-                total, text = table.forms[tuple([_key(judgments.get(i)) for i in table.ids])]
+                total, text = table.forms[tuple(map(keys.get, table.ids))]
             else:
                 written = fast.write(run) if fast is not None else None
                 if written is None:

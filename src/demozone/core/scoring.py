@@ -534,7 +534,7 @@ class _Growth(_Measure):
     def explained(self, value: Q, source: str, definition: str | None) -> Figure:
         name = self.definition_name(definition)
         shown = value.shown(_HUNDRED, _ONE)
-        return Figure(value, f"{self.who}{name}增速 {shown}%（{source}）", definition)
+        return _new(Figure, (value, f"{self.who}{name}增速 {shown}%（{source}）", definition))
 
     def _from_input(
         self, stats: Mapping[str, Mapping[int, Decimal]], year: int, definition: str | None
@@ -550,7 +550,7 @@ class _Growth(_Measure):
                     f"statistics.{self.scope}.{self.metric}.{year - 1} 为 0，增速无法计算"
                 )
             how = f"{self.computed_how} {plain(now)} / {plain(before)} 计算"
-            return self.explained(Q(now, before), how, definition)
+            return self.explained(_new(Q, (now, before)), how, definition)
         if self.region or levels or (self.stated and stats.get(self.stated)):
             paths = [
                 f"statistics.{self.scope}.{self.metric}.{y}"
@@ -602,9 +602,8 @@ class _Share(_Measure):
     def explained(self, value: Q, source: str, definition: str | None) -> Figure:
         name = self.definition_name(definition)
         shown = value.shown(_HUNDRED)
-        return Figure(
-            value, f"{self.who}{name}占{self.of_name}比重 {shown}%（{source}）", definition
-        )
+        text = f"{self.who}{name}占{self.of_name}比重 {shown}%（{source}）"
+        return _new(Figure, (value, text, definition))
 
     def _from_input(
         self, stats: Mapping[str, Mapping[int, Decimal]], year: int, definition: str | None
@@ -618,7 +617,7 @@ class _Share(_Measure):
             if whole == 0:
                 return Undefined(f"statistics.{self.scope}.{self.of}.{year} 为 0，占比无法计算")
             how = f"{self.computed_how} {plain(part)} / {plain(whole)} 计算"
-            return self.explained(Q(part, whole), how, definition)
+            return self.explained(_new(Q, (part, whole)), how, definition)
         if self.region or part is not None or whole is not None:
             paths = [
                 f"statistics.{self.scope}.{mid}.{year}"
