@@ -24,6 +24,7 @@ from demozone.core.inputs import parse_input
 from demozone.core.loader import Framework
 
 _BOM = "\ufeff"
+_SURROGATES = "含有不能以 UTF-8 写出的字符（单独的 UTF-16 代理项，如 \\ud800）"
 
 # The json module's messages, said in Chinese (the message is the part before ": line …").
 _JSON_MESSAGES = {
@@ -76,13 +77,18 @@ def score_lines(lines: Iterable[str | bytes], out: TextIO, framework: Framework)
                 card = scorecard_json(framework, parse_input(data, framework))
             except InputError as exc:
                 errors = exc.as_list()
+            except orjson.JSONEncodeError:  # json.loads reads "\ud800"; UTF-8 cannot hold it
+                errors = [{"path": "", "message": _SURROGATES}]
             else:
                 write(card + b"\n")
                 scored += 1
                 continue
         failed += 1
         failure: dict[str, Any] = {"line": number, "errors": errors}
-        write(dumps(failure, option=orjson.OPT_APPEND_NEWLINE))
+        try:
+            write(dumps(failure, option=orjson.OPT_APPEND_NEWLINE))
+        except orjson.JSONEncodeError:  # a message quotes such a character: written escaped
+            write(json.dumps(failure, separators=(",", ":")).encode() + b"\n")
     return BatchResult(scored, failed)
 
 

@@ -245,3 +245,18 @@ def test_a_batch_writes_each_line_as_the_scorecards_json_or_its_errors():
             assert json.loads(got)["line"] == number
         else:
             assert got.encode() == want
+
+
+def test_a_lone_surrogate_is_a_bad_line_not_a_crash():
+    # json.loads reads "\ud800", which no UTF-8 output can hold.
+    valid_but_unwritable = _line(dict(complete_input(), region={"name": "\\ud800", "zone": "east"}))
+    lines = [valid_but_unwritable.replace("\\\\ud800", "\\ud800"), '{"region": "\\ud800"}']
+    out = io.StringIO()
+    result = score_lines(lines, out, FW)
+    assert (result.scored, result.failed) == (0, 2)
+    first, second = (json.loads(row) for row in out.getvalue().split("\n")[:-1])
+    assert first == {"line": 1, "errors": [{"path": "", "message": first["errors"][0]["message"]}]}
+    assert "UTF-8" in first["errors"][0]["message"]
+    assert second["line"] == 2
+    assert second["errors"][0]["path"] == "region"
+    assert "\ud800" in second["errors"][0]["message"]
