@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from demozone.web.campaigns.models import Judgment, MetricValue
 from demozone.web.evidence import storage
@@ -681,3 +682,23 @@ def test_the_snapshot_page_reads_a_fixed_number_of_queries(django_assert_max_num
         office.get(url("snapshot", p, snap.pk))
     with django_assert_max_num_queries(9):  # and the stored framework, to re-score
         office.get(url("snapshot_verify", p, snap.pk))
+
+
+def test_the_preview_still_serves_sealed_evidence_moved_to_the_trash_afterwards():
+    p = people()
+    evidence = _evidence(p, SUB, PDF, "领导机构文件.pdf", "pdf")
+    round_ = provincial(p)
+    Evidence.objects.filter(pk=evidence.pk).update(deleted_at=timezone.now())
+    response = client_for(p.experts[0]).get(
+        url("round_evidence_preview", p, round_.pk, evidence.pk)
+    )
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_a_leader_cannot_preview_evidence_even_though_it_sees_the_round():
+    p = people()
+    evidence = _evidence(p, SUB, PDF, "领导机构文件.pdf", "pdf")
+    round_ = provincial(p)
+    response = client_for(p.leader).get(url("round_evidence_preview", p, round_.pk, evidence.pk))
+    assert response.status_code == 403

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -26,7 +26,8 @@ from demozone.core.needs import OPERATORS_PATH, framework_needs, path_label
 from demozone.core.numbers import plain
 from demozone.web.campaigns.access import Access
 from demozone.web.campaigns.models import Role
-from demozone.web.campaigns.permissions import item_indicator
+from demozone.web.campaigns.permissions import Scope, item_indicator
+from demozone.web.evidence import storage
 from demozone.web.reviews import services, snapshots
 from demozone.web.reviews.models import (
     ExpertJudgment,
@@ -572,11 +573,22 @@ def listed_evidence(round_: Round, evidence_id: int) -> dict[str, Any]:
     raise Http404("评审对象的快照中没有这份佐证材料")
 
 
-def check_listed(version: Any, listed: dict[str, Any], fh: Any) -> None:
-    """The stored file must be the one the snapshot sealed."""
-    if version.sha256 != listed.get("sha256"):
-        fh.close()
-        raise Http404("该材料的文件与快照记录的摘要不一致")
+def sealed_file(access: Access, round_: Round, evidence_id: int) -> tuple[dict[str, Any], BinaryIO]:
+    """The file the round's base snapshot sealed for one evidence, and its entry there.
+
+    Read from the content store by the sealed SHA-256, so what the reviewers see is what was
+    submitted even after the department uploads a new version or moves the evidence to the
+    回收站. The member must be allowed to see evidence of one of the items the entry lists.
+    """
+    listed = listed_evidence(round_, evidence_id)
+    if access.scope("evidence.view") != Scope.CAMPAIGN and not any(
+        access.can_view_evidence(item) for item in listed.get("items") or []
+    ):
+        raise PermissionDenied(f"您的角色（{access.role_name}）不能查看这份佐证材料")
+    try:
+        return listed, storage.content_path(str(listed.get("sha256", ""))).open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("快照记录的文件暂时无法读取，请联系管理员运行 evidence_sweep 检查") from exc
 
 
 # --- snapshots -------------------------------------------------------------------------------

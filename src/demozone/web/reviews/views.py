@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from demozone.core.numbers import plain
 from demozone.web.campaigns.access import Access, campaign_access
-from demozone.web.evidence.services import open_version
+from demozone.web.evidence.kinds import Kind
 from demozone.web.evidence.uploads import content_disposition
 from demozone.web.reviews import forms, pages, services, todo
 from demozone.web.reviews.services import ReviewError
@@ -275,13 +275,12 @@ def evidence_preview(
     """The evidence file exactly as the round's base snapshot lists it, to show in the page:
     inline for PDF and images (framed by this site only), as a download otherwise."""
     access = campaign_access(request.user, campaign_id, "round.view")
-    listed = pages.listed_evidence(services.get_round(access, round_id), evidence_id)
-    version, fh = open_version(access, evidence_id, listed["version"])
-    pages.check_listed(version, listed, fh)
-    response = FileResponse(fh, content_type=version.content_type)
-    fallback = f"evidence-{evidence_id}-v{version.number}.{version.filename.rsplit('.', 1)[-1]}"
-    inline = listed.get("kind") in pages.PREVIEWABLE
-    disposition = content_disposition(version.filename, fallback)
+    listed, fh = pages.sealed_file(access, services.get_round(access, round_id), evidence_id)
+    kind, filename = Kind(listed["kind"]), str(listed["filename"])
+    response = FileResponse(fh, content_type=kind.content_type)
+    fallback = f"evidence-{evidence_id}-v{listed['version']}.{filename.rsplit('.', 1)[-1]}"
+    inline = kind.value in pages.PREVIEWABLE
+    disposition = content_disposition(filename, fallback)
     response["Content-Disposition"] = (
         disposition.replace("attachment", "inline", 1) if inline else disposition
     )
