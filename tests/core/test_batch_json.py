@@ -56,7 +56,7 @@ def _same(fw: Framework, doc: Any) -> bool:
         data = parse_input(doc, fw)
     except InputError:
         return False
-    assert scorecard_json(fw, data) == orjson.dumps(score(fw, data).to_dict())
+    assert scorecard_json(fw, data) == orjson.dumps(score(fw, data).to_dict()), doc
     return True
 
 
@@ -142,7 +142,11 @@ def _varied(rng: random.Random, fw: Framework, doc: dict[str, Any]) -> dict[str,
         elif change == 8 and fw is FW:  # the nation's figures given, and other definitions
             y0, y1 = doc["years"]
             national = doc.setdefault("statistics", {}).setdefault("national", {})
-            national["online_retail_sales"] = {str(y0 - 1): 120000, str(y0): 0, str(y1): 150000}
+            national["online_retail_sales"] = {
+                str(y0 - 1): 120000,
+                str(y0): 137853,
+                str(y1): 150000,
+            }
             national["express_growth"] = {str(y1): Decimal("19.40")}
             national["definitions"] = {"online_retail_sales": "physical_goods"}
     return doc
@@ -165,14 +169,11 @@ def _generated(fw: Framework, seed: int) -> dict[str, Any]:
     return _varied(rng, fw, doc)
 
 
-@pytest.mark.parametrize("seed", range(300))
-def test_the_direct_json_is_the_scorecards_own_on_varied_inputs(seed):
-    _same(FW, _generated(FW, seed))
-
-
-def test_half_the_varied_inputs_are_valid_so_that_the_comparison_means_something():
-    valid = sum(_same(FW, _generated(FW, seed)) for seed in range(1000, 1100))
-    assert valid >= 50
+@pytest.mark.parametrize("seeds", [range(k, k + 50) for k in range(0, 300, 50)], ids=str)
+def test_the_direct_json_is_the_scorecards_own_on_varied_inputs(seeds):
+    # About half the varied inputs are refused (a part above its whole …); the rest must agree.
+    valid = sum(_same(FW, _generated(FW, seed)) for seed in seeds)
+    assert valid >= 20
 
 
 @pytest.mark.parametrize("fw", [REVISED, TWO_LEVEL], ids=["revised", "two-level"])
@@ -195,17 +196,20 @@ def test_the_direct_json_is_the_scorecards_own_on_the_full_marks_input():
     assert _same(FW, complete_input())
 
 
-judgment_values = st.one_of(
-    st.none(), st.booleans(), st.sampled_from([Decimal(0), Decimal("0.5"), Decimal(1), 2, 3])
-)
+def _judgments(spec: Any) -> st.SearchStrategy[Any]:
+    """Any judgment the item may be given, or none."""
+    values: list[Any] = [None, True, False]
+    if not spec.bool_only:
+        values += [spec.step * k for k in range(int(spec.max / spec.step) + 1)]
+    return st.sampled_from(values)
+
+
+JUDGEABLE = {i: s for i, s in item_specs(FW, (2022, 2023)).items() if s.judgeable}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    judgments=st.dictionaries(
-        st.sampled_from(sorted(i for i, s in item_specs(FW, (2022, 2023)).items() if s.judgeable)),
-        judgment_values,
-    ),
+    judgments=st.fixed_dictionaries({}, optional={i: _judgments(s) for i, s in JUDGEABLE.items()}),
     dropped=st.lists(st.sampled_from(sorted(FW.metrics_of_kind("count"))), max_size=5),
     zeros=st.lists(st.sampled_from(sorted(FW.metrics_of_kind("count"))), max_size=3),
 )
@@ -216,7 +220,10 @@ def test_any_judgments_and_missing_or_zero_counts_give_the_same_json(judgments, 
         doc["counts"].pop(metric, None)
     for metric in zeros:
         doc["counts"][metric] = 0
-    _same(FW, doc)
+    for metric in FW.metrics_of_kind("count").values():  # a part of a zero whole is zero
+        if metric.part_of and doc["counts"].get(metric.part_of) == 0 and metric.id in doc["counts"]:
+            doc["counts"][metric.id] = 0
+    assert _same(FW, doc)
 
 
 def test_text_is_written_as_orjson_writes_it_for_every_character():
