@@ -15,7 +15,6 @@ import fcntl
 import io
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -33,11 +32,11 @@ from demozone.core.scoring import score
 from demozone.reports.context import EvidenceRef, ReportContext, ReportError
 from demozone.reports.model import date_text, pct
 from demozone.reports.package import evidence_path, item_key, unique_paths
-from demozone.reports.render import MEDIA_TYPES, render, write_file
+from demozone.reports.render import render, write_file
 from demozone.reports.xlsx import BOX, CENTER, FONT, HEAD_FILL, HEAD_FONT, WRAP
 from demozone.web.campaigns.access import Access
 from demozone.web.campaigns.models import Campaign, Framework
-from demozone.web.exchange.documents import RENDERER_VERSION, cache_dir
+from demozone.web.exchange.documents import RENDERER_VERSION, Document, cache_dir
 from demozone.web.reviews import snapshots
 from demozone.web.reviews.comparison import EVENT_NAMES, Cell, Comparison, Figure, Note
 from demozone.web.reviews.models import Snapshot, Stage
@@ -47,17 +46,6 @@ log = logging.getLogger(__name__)
 # The documents a snapshot offers (PDF stays with the live reports: it needs LibreOffice).
 SNAPSHOT_FORMATS = {"docx": "报告（Word）", "xlsx": "评分工作簿（Excel）"}
 ACCEPTED = "accepted"
-
-
-@dataclass(frozen=True)
-class Document:
-    fmt: str
-    filename: str
-    data: bytes
-
-    @property
-    def media_type(self) -> str:
-        return MEDIA_TYPES[self.fmt]
 
 
 # --- a snapshot's report and workbook --------------------------------------------------------
