@@ -47,6 +47,13 @@ def pytest_xdist_setupnodes(config, specs):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    # PBKDF2 at its production cost takes a quarter of a second per user, and the review and
+    # permission tests create several users each; no test here is about the hash's cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Page bodies are cached per campaign revision; test databases reuse ids.
     cache.clear()
