@@ -135,14 +135,20 @@ def test_a_liaison_can_neither_open_nor_submit_the_self_evaluation():
     assert not Snapshot.objects.exists()
 
 
-def test_submitting_the_self_evaluation_seals_a_snapshot_and_resubmitting_a_second():
+def test_submitting_the_self_evaluation_seals_a_snapshot_and_resubmitting_a_new_version():
     p = people()
     round_ = services.open_self_round(p.access(p.office))
     office = client_for(p.office)
     response = office.post(url("round_submit", p, round_.pk), follow=True)
     assert "已提交自评，封存快照 v1" in text(response)
-    assert "重新提交" not in text(response)  # no longer open
-    assert Snapshot.objects.filter(round=round_).count() == 1
+    # A change after submission is sealed as a new version, until a review takes the snapshot.
+    button = 'type="submit">重新提交</button>'
+    assert button in text(response)
+    response = office.post(url("round_submit", p, round_.pk), follow=True)
+    assert "封存快照 v2" in text(response)
+    assert Snapshot.objects.filter(round=round_).count() == 2
+    services.open_review_round(p.access(p.reviewer), Stage.PROVINCIAL, round_.snapshots.last().pk)
+    assert button not in text(office.get(url("rounds", p)))
 
 
 def test_the_reviewer_opens_a_provincial_review_on_the_submitted_snapshot():

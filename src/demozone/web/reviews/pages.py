@@ -127,6 +127,13 @@ def listed_rounds(access: Access) -> list[Round]:
     return rounds
 
 
+def _in_review(round_: Round, rounds: list[Round]) -> bool:
+    """Whether an open review judges one of the round's snapshots: until it closes, the round
+    cannot be submitted again (a new version would leave the review judging an old one)."""
+    sealed = {s.pk for s in round_.snapshots.all()}
+    return any(r.is_open and r.base_id in sealed for r in rounds)
+
+
 def rounds_page(access: Access) -> RoundsPage:
     access.require("round.view")
     rounds = listed_rounds(access)
@@ -138,9 +145,7 @@ def rounds_page(access: Access) -> RoundsPage:
             Deadline.of(r.deadline)
             if r.status in (Round.Status.OPEN, Round.Status.RETURNED)
             else None,
-            r.stage == Stage.SELF
-            and r.status in (Round.Status.OPEN, Round.Status.RETURNED)
-            and access.can("round.submit"),
+            r.stage == Stage.SELF and access.can("round.submit") and not _in_review(r, rounds),
         )
         for r in rounds
     ]
