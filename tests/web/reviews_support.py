@@ -67,7 +67,11 @@ def full_marks(campaign: Campaign) -> dict[str, str]:
 
 
 def judge(
-    p: People, round_: Round, expert: Any, changes: dict[str, str] | None = None, submit: bool = True
+    p: People,
+    round_: Round,
+    expert: Any,
+    changes: dict[str, str] | None = None,
+    submit: bool = True,
 ) -> None:
     values = full_marks(p.campaign) | (changes or {})
     votes = [services.Vote(item, value, f"{item} 评审意见") for item, value in values.items()]
