@@ -708,3 +708,11 @@ def test_a_leader_cannot_preview_evidence_even_though_it_sees_the_round():
     round_ = provincial(p)
     response = client_for(p.leader).get(url("round_evidence_preview", p, round_.pk, evidence.pk))
     assert response.status_code == 403
+
+
+def test_an_items_points_are_shown_once_beside_its_official_text():
+    p = people(experts=1)
+    round_ = provincial(p)
+    page = text(client_for(p.reviewer).get(url("round_detail", p, round_.pk)))
+    assert "形成地方发展特色。（2 分）" in page
+    assert "（2分）（2 分）" not in page

@@ -9,6 +9,7 @@ once the round is closed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -300,10 +301,20 @@ def _may_view_snapshots(access: Access, seat: Panelist | None) -> bool:
     return access.can("snapshot.view")
 
 
+# Official texts of whole indicators end with their points, e.g. "…地方发展特色。（2分）"; the
+# pages show the points beside every item already.
+_POINTS_SUFFIX = re.compile(r"（\d+(?:\.\d+)?分）\s*$")
+
+
 def _item_texts(round_: Round) -> dict[str, str]:
     fw = round_.campaign.core_framework
     needs = framework_needs(fw, round_.campaign.years)
-    return {j.item: j.text for n in needs.values() for j in n.judgments if j.text}
+    return {
+        j.item: _POINTS_SUFFIX.sub("", j.text).strip()
+        for n in needs.values()
+        for j in n.judgments
+        if j.text
+    }
 
 
 def _with_panel_form(detail: RoundDetail, round_: Round) -> RoundDetail:
