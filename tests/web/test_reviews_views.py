@@ -488,6 +488,11 @@ def test_an_experts_card_saves_by_htmx_and_shows_errors_naming_nothing_saved():
     assert "已保存" in text(response)
     vote = ExpertJudgment.objects.get(round=round_, item=WHOLE)
     assert (str(vote.score), vote.comment) == ("2.5", "较完善")
+    # The page's progress line is swapped out of band with the card.
+    progress = re.search(
+        r'<span id="judge-progress" hx-swap-oob="true">([^<]*)</span>', text(response)
+    )
+    assert progress and progress.group(1).endswith("已填写 1 个")
 
 
 def test_submitting_before_every_item_is_judged_is_refused_naming_the_items():

@@ -430,18 +430,12 @@ class JudgePage:
     seat: Panelist
     cards: list[JudgeCard]
     deadline: Deadline | None
+    total: int  # the items assigned to the expert, on every card (not only those shown)
+    done: int  # of which judged and saved
 
     @property
     def submitted(self) -> bool:
         return self.seat.submitted_at is not None
-
-    @property
-    def total(self) -> int:
-        return sum(len(c.items) for c in self.cards)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for c in self.cards for i in c.items if i.value)
 
 
 def judge_page(
@@ -528,7 +522,15 @@ def judge_page(
     if only is not None and cards:
         cards[0].errors = [p.message for p in problems if p.path not in specs]
     deadline = Deadline.of(round_.deadline) if round_.is_open else None
-    return JudgePage(round_, seat, cards, deadline)
+    assigned = services.expert_items(round_, seat)
+    done = (
+        sum(1 for item in own if item in assigned)
+        if only is None
+        else ExpertJudgment.objects.filter(
+            round=round_, expert=access.user, item__in=list(assigned)
+        ).count()
+    )
+    return JudgePage(round_, seat, cards, deadline, len(assigned), done)
 
 
 def _vote_text(value: Any) -> str:

@@ -244,7 +244,8 @@ def judge_save(request: HttpRequest, campaign_id: int, round_id: int, number: in
     if request.htmx:
         card = page.cards[0]
         card.saved = changed is not None
-        return render(request, "reviews/_judge_card.html", _context(access, page=page, card=card))
+        context = _context(access, page=page, card=card, oob=True)  # oob: the progress line too
+        return render(request, "reviews/_judge_card.html", context)
     if changed is None:
         context = _context(access, page=page, problems=forms.describe(problems))
         return render(request, "reviews/judge.html", context, status=422)
