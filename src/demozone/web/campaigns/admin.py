@@ -36,6 +36,9 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "region", "first_year", "second_year", "status", "deadline"]
     list_filter = ["status"]
     exclude = ["revision"]
+    # The status follows the review rounds (自评, 省局初审 …); editing it by hand would let it
+    # disagree with them.
+    readonly_fields = ["status"]
     inlines = [DepartmentInline]
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from demozone.core.items import judged_indicators, judged_specs
 from demozone.core.panels import aggregate
 from demozone.web.campaigns.access import Access
-from demozone.web.campaigns.models import Role
+from demozone.web.campaigns.models import Campaign, Role
 from demozone.web.reviews import services
 from demozone.web.reviews.models import (
     ExpertJudgment,
@@ -50,7 +50,7 @@ def pending_work(access: Access) -> Todo:
     liaison = access.role == Role.LIAISON
     if not liaison and not any(access.can(d) for d in duties):
         return Todo(applies=False)
-    rounds = listed_rounds(access)
+    rounds = _rounds(access)
     tasks: list[Task] = []
     if access.can("round.submit") or liaison:
         tasks += _office_tasks(access, rounds, liaison=liaison)
@@ -59,6 +59,14 @@ def pending_work(access: Access) -> Todo:
     if access.can("round.decide") or access.can("round.panel"):
         tasks += _reviewer_tasks(access, rounds)
     return Todo(tasks)
+
+
+def _rounds(access: Access) -> list[Round]:
+    # Opening any round moves the campaign out of 筹备/创建中, and only the rounds move it: a
+    # campaign still there has none, and its home and data-entry pages are spared the query.
+    if access.campaign.status in (Campaign.Status.PREPARING, Campaign.Status.ACTIVE):
+        return []
+    return listed_rounds(access)
 
 
 def _url(name: str, *args: int) -> str:
@@ -80,7 +88,7 @@ def returned_notes(rounds: list[Round]) -> list[ReturnNote]:
 def active_return_notes(access: Access) -> dict[int, list[ReturnNote]]:
     """Indicator → the notes of the latest return still to be dealt with (for 数据填报)."""
     notes: dict[int, list[ReturnNote]] = defaultdict(list)
-    for note in returned_notes(listed_rounds(access)):
+    for note in returned_notes(_rounds(access)):
         notes[note.indicator].append(note)
     return dict(notes)
 
