@@ -449,9 +449,9 @@ def _body(doc: DocxDocument) -> None:
     _p(doc, "{{ charts_note }}")
     _p(doc, "{%p endif %}")
 
-    _p(doc, "二、逐项自评", "Heading 1")
+    _p(doc, "二、逐项{{ items_word }}", "Heading 1")
     _p(doc, "{{ items_intro }}")
-    _p(doc, "表2　三级指标逐项自评", "表题")
+    _p(doc, "表2　三级指标逐项{{ items_word }}", "表题")
     widths = [9.0, 28.0, 10.0, 10.0, 65.0, 14.0, 20.0]
     table = _table(
         doc,

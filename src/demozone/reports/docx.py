@@ -212,6 +212,8 @@ def template_context(ctx: ReportContext, tpl: DocxTemplate | None = None) -> dic
         "radar_chart": None,
         "charts_note": "",
         "items_intro": f"{len(indicators)} 项三级指标的{ctx.stage}得分及依据见表2。",
+        # 「二、逐项自评」 in the city's own report, 「二、逐项评审」 in a review round's.
+        "items_word": "自评" if ctx.stage == "自评" else "评审",
         "items_note": "注：" + "；".join(notes) + "。",
         "indicator_groups": groups,
         "shortfall_intro": shortfall_intro,
