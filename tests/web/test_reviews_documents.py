@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -53,6 +54,7 @@ def test_the_report_names_the_snapshot_in_its_text_and_properties():
     doc = DocxDocument(io.BytesIO(documents.snapshot_document(snap, "docx").data))
     text = "\n".join(par.text for par in doc.paragraphs)
     assert f"本报告依据自评（第1轮）提交时封存的快照v{snap.version}" in text
+    assert "二、逐项自评" in text.splitlines()
     assert snap.seal in text
     assert snap.seal in doc.core_properties.comments
 
@@ -71,6 +73,9 @@ def test_a_review_rounds_documents_are_its_stages_with_its_scores():
     assert row[5].value == 0
     total = next(r for r in sheet.iter_rows(min_row=4) if r[0].value == "合计")
     assert Decimal(str(total[5].value)) == snap.total
+    report = DocxDocument(io.BytesIO(documents.snapshot_document(snap, "docx").data))
+    headings = [par.text for par in report.paragraphs if par.text.startswith("二、")]
+    assert headings == ["二、逐项评审"]
 
 
 def test_documents_come_from_the_snapshot_not_the_live_data():
@@ -131,7 +136,7 @@ def test_a_liaison_and_an_expert_may_not_download_a_snapshots_documents():
 def test_an_unknown_format_or_snapshot_is_not_found():
     p = people()
     snap = submitted_self(p)
-    assert _client(p.office).get(_url(p, snap, "pdf")).status_code == 404
+    assert _client(p.office).get(_url(p, snap, "odt")).status_code == 404
     missing = reverse("snapshot_report", args=[p.campaign.pk, snap.pk + 99, "xlsx"])
     assert _client(p.office).get(missing).status_code == 404
 
@@ -155,3 +160,17 @@ def test_the_rounds_page_links_each_snapshots_documents_and_the_comparison():
     expert = _client(p.experts[0]).get(url).content.decode()
     assert _url(p, snap, "xlsx") not in expert
     assert reverse("round_compare", args=[p.campaign.pk]) not in expert
+
+
+def test_the_office_downloads_a_snapshots_report_as_pdf():
+    from demozone.reports.pdf import soffice  # noqa: PLC0415
+
+    if soffice() is None:
+        pytest.skip("未安装 LibreOffice（以 root 运行 scripts/system-deps.sh 安装）")
+    p = people()
+    snap = submitted_self(p)
+    response = _client(p.office).get(_url(p, snap, "pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f"快照v{snap.version}.pdf" in unquote(response["Content-Disposition"])

@@ -43,8 +43,8 @@ from demozone.web.reviews.models import Snapshot, Stage
 
 log = logging.getLogger(__name__)
 
-# The documents a snapshot offers (PDF stays with the live reports: it needs LibreOffice).
-SNAPSHOT_FORMATS = {"docx": "报告（Word）", "xlsx": "评分工作簿（Excel）"}
+# The documents a snapshot offers (the PDF is the report converted by LibreOffice, as live).
+SNAPSHOT_FORMATS = {"docx": "报告（Word）", "pdf": "报告（PDF）", "xlsx": "评分工作簿（Excel）"}
 ACCEPTED = "accepted"
 
 
