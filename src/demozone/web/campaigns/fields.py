@@ -7,10 +7,13 @@ the scoring core compares figures exactly, so the platform never lets a float ne
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
 
 
 def to_text(value: Decimal) -> str:
@@ -18,6 +21,13 @@ def to_text(value: Decimal) -> str:
 
 
 class ExactDecimalField(models.CharField):  # type: ignore[type-arg]
+    # What django-stubs' plugin reads as the model attribute's types (a CharField's would be str):
+    # any exact figure may be assigned and a Decimal is always read back. The stubs declare them
+    # on CharField as plain attributes, so redeclaring them here is reported as an override.
+    _pyi_private_set_type: Decimal | str | int | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
+    _pyi_lookup_exact_type: Decimal | str | int
+
     description = "精确小数（按文本保存）"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
