@@ -42,7 +42,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -401,7 +401,8 @@ def _header(ws: Worksheet, row: int, names: Sequence[str], widths: Sequence[floa
         cell.alignment = CENTER
         cell.border = BOX
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = ws.cell(row + 1, 1)
+    # The stubs' setter leaves out MergedCell, which openpyxl takes as well (it reads .coordinate).
+    ws.freeze_panes = ws.cell(row + 1, 1)  # type: ignore[assignment]
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any, *, center: bool = False) -> Cell:
@@ -671,7 +672,8 @@ def _print_setup(ws: Worksheet, header_row: int) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # openpyxl always creates pageSetUpPr; the stubs type it as optional.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
 
 
 def _meta_sheet(
@@ -910,7 +912,9 @@ def _verified_payload(wb: Any, key: bytes) -> dict[str, Any]:
     return payload
 
 
-def _raw(cell: Cell, formula_cell: Cell, where: str, problems: list[Problem]) -> Any:
+def _raw(
+    cell: Cell | MergedCell, formula_cell: Cell | MergedCell, where: str, problems: list[Problem]
+) -> Any:
     value = cell.value
     formula = formula_cell.value
     if value is None and isinstance(formula, str) and formula.startswith("="):
@@ -1012,7 +1016,8 @@ def _read_operators(
     while ws.cell(row, 1).value is not None:
         cells = [ws.cell(row, c) for c in (2, 3, 4)]
         raws = [
-            _raw(c, fws.cell(row, c.column), place(SHEET_OPS, c.coordinate), problems)
+            # A cell made by ws.cell(row, col) always has its column; the stubs allow None.
+            _raw(c, fws.cell(row, c.column), place(SHEET_OPS, c.coordinate), problems)  # type: ignore[arg-type]
             for c in cells
         ]
         name = str(raws[0]).strip() if raws[0] is not None else ""

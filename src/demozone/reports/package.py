@@ -32,11 +32,14 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from openpyxl.cell import _CellSetValue
 
 CHUNK = 1024 * 1024
 MANIFEST = "manifest.json"
@@ -220,7 +223,8 @@ def _stream(info: PackageInfo, files: Iterable[PackageFile]) -> Iterator[bytes]:
     sink = _Sink()
     stamp = _zip_time(info.created)
     written: list[Written] = []
-    with zipfile.ZipFile(sink, "w", allowZip64=True) as zf:
+    # zipfile never closes a file object it is given; typeshed's protocol still asks for close().
+    with zipfile.ZipFile(sink, "w", allowZip64=True) as zf:  # type: ignore[call-overload]
         for file in files:
             zinfo = zipfile.ZipInfo(file.path, date_time=stamp)
             zinfo.compress_type = zipfile.ZIP_DEFLATED if file.compress else zipfile.ZIP_STORED
@@ -300,7 +304,16 @@ def listing_workbook(info: PackageInfo, written: Sequence[Written]) -> bytes:
             name = w.file.title or PurePosixPath(w.file.path).name
             if i:
                 name = f"{name}（同上，见第 {serial} 行文件）"
-            values = [serial, w.file.kind, w.file.number, item, name, w.file.path, w.size, w.sha256]
+            values: list[_CellSetValue] = [
+                serial,
+                w.file.kind,
+                w.file.number,
+                item,
+                name,
+                w.file.path,
+                w.size,
+                w.sha256,
+            ]
             if not w.intact:
                 values[4] = f"{name}（警告：文件内容与平台登记的 SHA-256 不一致）"
             for col, value in enumerate(values, start=1):
@@ -317,7 +330,8 @@ def listing_workbook(info: PackageInfo, written: Sequence[Written]) -> bytes:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # openpyxl always creates pageSetUpPr; the stubs type it as optional.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
     naive = local.replace(tzinfo=None)
     wb.properties.created = wb.properties.modified = naive
     out = io.BytesIO()

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -28,6 +29,9 @@ from demozone.reports.model import (
     pct,
     verdict,
 )
+
+if TYPE_CHECKING:
+    from openpyxl.cell import _CellSetValue
 
 FONT = "仿宋_GB2312"
 HEAD_FONT = "黑体"
@@ -61,7 +65,7 @@ def _header(ws: Worksheet, row: int, names: Sequence[str], widths: Sequence[floa
     ws.row_dimensions[row].height = 22
 
 
-def _put(ws: Worksheet, row: int, col: int, value: object, *, center: bool = False) -> None:
+def _put(ws: Worksheet, row: int, col: int, value: _CellSetValue, *, center: bool = False) -> None:
     cell = ws.cell(row, col, value)
     cell.font = Font(name=FONT, size=10.5)
     cell.alignment = CENTER if center else WRAP
@@ -70,18 +74,21 @@ def _put(ws: Worksheet, row: int, col: int, value: object, *, center: bool = Fal
 
 def _page(ws: Worksheet, header_row: int, last_row: int, width: int, *, landscape: bool) -> None:
     """Frozen header, print area, repeated header rows, A4 fitted to the page width."""
-    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    # The stubs' setter leaves out MergedCell, which openpyxl takes as well (it reads .coordinate).
+    ws.freeze_panes = ws.cell(header_row + 1, 1)  # type: ignore[assignment]
     ws.print_area = f"A1:{get_column_letter(width)}{max(last_row, header_row)}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # openpyxl always creates pageSetUpPr; the stubs type it as optional.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    # openpyxl always creates the footer parts; the stubs type them as optional.
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # type: ignore[union-attr]
 
 
 def _merge_runs(ws: Worksheet, col: int, first_row: int, keys: Sequence[str]) -> None:
@@ -305,7 +312,7 @@ def _data_sheet(wb: Workbook, ctx: ReportContext) -> None:
     _header(ws, 3, names, widths)
     row = 4
     for fig in figure_views(ctx):
-        values: list[object] = [
+        values: list[_CellSetValue] = [
             fig.path,
             fig.name,
             fig.unit,

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
+from django.core.checks import CheckMessage
 from django.core.checks import Warning as CheckWarning
 from django.core.files.storage import FileSystemStorage
 
@@ -22,7 +23,7 @@ class NodeModulesFinder(BaseFinder):
         root = Path(settings.NODE_MODULES)
         return {target: root / source for target, source in settings.VENDOR_FILES.items()}
 
-    def check(self, **kwargs: Any) -> list[CheckWarning]:
+    def check(self, **kwargs: Any) -> list[CheckMessage]:
         # A warning, not an error: management commands still work, only the pages lack styling.
         return [
             CheckWarning(
@@ -33,7 +34,8 @@ class NodeModulesFinder(BaseFinder):
             if not source.is_file()
         ]
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    # Also answers Django's deprecated all= keyword, which the stubs' overloads leave out.
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:  # type: ignore[override]
         source = self._files().get(path)
         if source is None or not source.is_file():
             return [] if find_all or kwargs.get("all") else ""

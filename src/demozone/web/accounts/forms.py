@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
@@ -42,10 +42,12 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         if member is not None:
             del self.fields["username"]
-        self.fields["role"].choices = assignable_roles(access)
-        if member is not None and member.role not in dict(self.fields["role"].choices):
-            self.fields["role"].choices = [(member.role, member.get_role_display())]
-        self.fields["department"].choices = [("", "（无）")] + [
+        # self.fields holds the fields declared above, typed only as forms.Field.
+        role = cast("forms.ChoiceField", self.fields["role"])
+        role.choices = assignable_roles(access)
+        if member is not None and member.role not in dict(role.choices):
+            role.choices = [(member.role, member.get_role_display())]
+        cast("forms.TypedChoiceField", self.fields["department"]).choices = [("", "（无）")] + [
             (d.pk, d.name) for d in access.campaign.departments.all()
         ]
 
@@ -62,7 +64,8 @@ class OwnPasswordForm(PasswordChangeForm):
     again, so an issued password cannot simply be kept."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Django's Form.clean returns cleaned_data; the stubs allow None for overrides.
+        data = cast("dict[str, Any]", super().clean())
         old, new = data.get("old_password"), data.get("new_password1")
         if old and new and old == new:
             self.add_error("new_password1", "新密码不能与原密码相同")

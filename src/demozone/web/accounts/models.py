@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PREFIX = "dz_"
 
@@ -42,7 +46,7 @@ class ApiToken(models.Model):
         return row, token
 
     @classmethod
-    def authenticate(cls, token: str) -> models.Model | None:
+    def authenticate(cls, token: str) -> User | None:
         row = (
             cls.objects.select_related("user")
             .filter(digest=digest(token.strip()), user__is_active=True)

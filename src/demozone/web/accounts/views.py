@@ -13,6 +13,7 @@ from demozone.web.accounts import services
 from demozone.web.accounts.forms import MemberForm, OwnPasswordForm
 from demozone.web.accounts.services import MUST_CHANGE_SESSION_KEY, Issued, UserAdminError
 from demozone.web.campaigns.access import Access, campaign_access
+from demozone.web.requests import AuthenticatedHttpRequest
 
 
 @login_required
@@ -82,7 +83,7 @@ def reset_password(request: HttpRequest, campaign_id: int, member_id: int) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OwnPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.change_own_password(request, form)

@@ -7,7 +7,7 @@ template), so their changes are recorded here, with the user of the request bein
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -101,7 +101,10 @@ def _assignment(a: Assignment) -> dict[str, Any]:
     }
 
 
-_SNAPSHOT = {Department: _department, Assignment: _assignment}
+_SNAPSHOT: dict[type[Department | Assignment], Callable[[Any], dict[str, Any]]] = {
+    Department: _department,
+    Assignment: _assignment,
+}
 
 
 @receiver(pre_save, sender=Department)

@@ -11,6 +11,7 @@ from demozone.core.needs import framework_needs
 from demozone.web.audit import browse
 from demozone.web.audit.services import record_denied
 from demozone.web.campaigns.access import campaign_access, require_system_admin
+from demozone.web.requests import HtmxHttpRequest
 
 DEFAULT_DENIED = "您没有执行该操作的权限。"
 CSRF_DENIED = "页面已过期或请求来源无法验证（CSRF 校验失败），请刷新页面后重试。"
@@ -41,7 +42,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def _listing(
-    request: HttpRequest, campaign_id: int | None, context: dict[str, object]
+    request: HtmxHttpRequest, campaign_id: int | None, context: dict[str, object]
 ) -> HttpResponse:
     form = browse.AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -54,20 +55,20 @@ def _listing(
 
 
 @login_required
-def audit_campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def audit_campaign(request: HtmxHttpRequest, campaign_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "audit.view")
     context = {"access": access, "campaign": access.campaign, "nav": "audit"}
     return _listing(request, campaign_id, context)
 
 
 @login_required
-def audit_all(request: HttpRequest) -> HttpResponse:
+def audit_all(request: HtmxHttpRequest) -> HttpResponse:
     require_system_admin(request.user, "查看全平台审计日志")
     return _listing(request, None, {"nav": "audit_all"})
 
 
 @login_required
-def indicator_history(request: HttpRequest, campaign_id: int, number: int) -> HttpResponse:
+def indicator_history(request: HtmxHttpRequest, campaign_id: int, number: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "dashboard.view")
     campaign = access.campaign
     needs = framework_needs(campaign.core_framework, campaign.years).get(number)

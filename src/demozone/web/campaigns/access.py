@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -186,7 +186,7 @@ class Access:
 
 
 def campaign_access(
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     campaign_id: int,
     action: str | None = None,
     **objects: Any,
@@ -199,7 +199,7 @@ def campaign_access(
     return access
 
 
-def _membership_access(user: AbstractBaseUser | AnonymousUser, campaign_id: int) -> Access:
+def _membership_access(user: User | AnonymousUser, campaign_id: int) -> Access:
     if not user.is_authenticated:
         raise PermissionDenied("请先登录")
     if is_system_admin(user):
@@ -223,17 +223,17 @@ def _membership_access(user: AbstractBaseUser | AnonymousUser, campaign_id: int)
     return Access(membership.campaign, membership.role, membership.department, user)
 
 
-def is_system_admin(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+def is_system_admin(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_authenticated and getattr(user, "is_superuser", False))
 
 
-def require_system_admin(user: AbstractBaseUser | AnonymousUser, doing: str) -> None:
+def require_system_admin(user: User | AnonymousUser, doing: str) -> None:
     """For the actions outside any campaign (e.g. 新建创建活动)."""
     if not is_system_admin(user):
         raise PermissionDenied(f"只有系统管理员可以{doing}")
 
 
-def visible_campaigns(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Campaign]:
+def visible_campaigns(user: User | AnonymousUser) -> QuerySet[Campaign]:
     """The campaigns a user may see: its own, or every one for the system administrator."""
     campaigns = Campaign.objects.all()
     if is_system_admin(user):
@@ -243,7 +243,7 @@ def visible_campaigns(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Campai
     return campaigns.filter(pk__in=Membership.objects.filter(user=user).values("campaign_id"))
 
 
-def member_roles(user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
+def member_roles(user: User | AnonymousUser) -> dict[int, str]:
     """The user's role in each of its campaigns (the system administrator's are all ``admin``)."""
     if not user.is_authenticated or is_system_admin(user):
         return {}
@@ -258,7 +258,7 @@ def landing_page(role: str) -> str:
     return "rounds" if permissions.scope("round.judge", role) else "framework"
 
 
-def default_campaign_id(user: AbstractBaseUser) -> int | None:
+def default_campaign_id(user: User) -> int | None:
     """The campaign ``/`` shows: the user's own (most recent), or for an administrator the
     most recent one."""
     if is_system_admin(user):

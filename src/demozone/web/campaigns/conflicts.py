@@ -66,7 +66,7 @@ class ConflictError(CampaignError):
         super().__init__([Problem(c.path, c.message()) for c in self.conflicts])
 
 
-def same(a: Any, b: Any) -> bool:
+def same(a: object, b: object) -> bool:
     """Equal as the platform stores them: numbers by value, operators by name, year and sales."""
     if a is None or b is None:
         return a is None and b is None

@@ -257,7 +257,7 @@ def apply_changes(
         _store(locked, data, parsed, changes, user)
 
 
-def _user(user: User) -> Any:
+def _user(user: User | None) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -428,7 +428,7 @@ def _operators(rows: list[tuple[str, int, Decimal]]) -> list[dict[str, Any]]:
     return [{"name": n, "year": y, "ecommerce_sales": s} for n, y, s in rows]
 
 
-def import_document(campaign: Campaign, doc: Any, user: User, *, source: str = "") -> None:
+def import_document(campaign: Campaign, doc: Any, user: User | None, *, source: str = "") -> None:
     """Replace all of the campaign's data with an input file's, all or nothing.
 
     The file must be for this campaign's region, zone and years, and pass the core's checks;

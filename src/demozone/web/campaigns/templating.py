@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -155,7 +156,7 @@ def stored_framework(framework_id: str) -> Framework:
 def create_campaign(
     template_id: str,
     region_name: str,
-    years: tuple[int, int] | list[int],
+    years: Sequence[int],
     *,
     province: str | None = None,
     approval_date: dt.date | None = None,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -25,7 +25,8 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, templates: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [(t, t) for t in templates]
+        # self.fields holds the fields declared above, typed only as forms.Field.
+        cast("forms.ChoiceField", self.fields["template"]).choices = [(t, t) for t in templates]
         self.fields["first_year"].initial = dt.date.today().year - 2
 
     def arguments(self) -> dict[str, Any]:

@@ -162,7 +162,7 @@ def page_cache_key(page: str, campaign: Campaign) -> str:
 
 def cached_body(page: str, campaign: Campaign, render: Callable[[], str]) -> str:
     key = page_cache_key(page, campaign)
-    body = cache.get(key)
+    body: str | None = cache.get(key)
     if body is None:
         body = render()
         cache.set(key, body, PAGE_CACHE_SECONDS)

@@ -29,6 +29,7 @@ from demozone.web.campaigns.templating import create_campaign, template_ids
 from demozone.web.dashboard import services
 from demozone.web.dashboard.forms import CampaignForm
 from demozone.web.evidence.services import indicator_evidence
+from demozone.web.requests import AuthenticatedHttpRequest
 from demozone.web.reviews.todo import pending_work
 
 
@@ -38,7 +39,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     campaign_id = default_campaign_id(request.user)
     if campaign_id is None:
         return redirect("campaign_list")

@@ -78,9 +78,9 @@ def base_of(campaign: Campaign, needs: IndicatorNeeds, data: CampaignData) -> di
         base[OPERATORS_PATH] = operators_text(rows, none)
         base[NOTE + OPERATORS_PATH] = data.operators[0].source_note if data.operators else ""
     for need in needs.judgments:
-        row = judged.get(need.item)
-        base[need.path] = _text(row.value) if row else ""
-        base[NOTE + need.path] = row.note if row else ""
+        judgment = judged.get(need.item)
+        base[need.path] = _text(judgment.value) if judgment else ""
+        base[NOTE + need.path] = judgment.note if judgment else ""
     return base
 
 

@@ -307,7 +307,8 @@ def _operators_block(
         rows=rows,
         none=none,
         note=note,
-        thresholds=needs.operators.thresholds,
+        # Looked up by the region's zone, a str (a dict of Literal keys is not a dict of str).
+        thresholds=needs.operators.thresholds,  # type: ignore[arg-type]
         zone=campaign.region.zone,
         unit=needs.operators.unit,
         errors=errors,

@@ -13,6 +13,7 @@ from demozone.core.errors import InputError
 from demozone.web.campaigns.access import campaign_access
 from demozone.web.dashboard.views import _invalid_data
 from demozone.web.entry import services
+from demozone.web.requests import HtmxHttpRequest
 from demozone.web.reviews.todo import active_return_notes
 
 
@@ -31,7 +32,7 @@ def entry_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def save_indicator(request: HttpRequest, campaign_id: int, number: int) -> HttpResponse:
+def save_indicator(request: HtmxHttpRequest, campaign_id: int, number: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "data.edit", indicator=number)
     result = services.save_card(access, number, request.POST, request.user)
     context = {"campaign": access.campaign, "card": result.card, "result": result}

@@ -280,7 +280,8 @@ def upload(
         own_only = access.scope("evidence.upload") == Scope.OWN
         if department_id is None and own_only and access.department is not None:
             department_id = access.department.pk
-        department = Department.objects.filter(campaign=campaign, pk=department_id).first()
+        # pk=None (no department given) finds no row; the stubs do not allow None here.
+        department = Department.objects.filter(campaign=campaign, pk=department_id).first()  # type: ignore[misc]
         problems: list[Problem] = []
         if department is None:
             access.require("evidence.upload")
@@ -743,7 +744,8 @@ def open_version(
     version = (
         versions.filter(number=number).first()
         if number is not None
-        else versions.filter(pk=evidence.current_id).first()
+        # Evidence without a current version (current_id None) finds no row.
+        else versions.filter(pk=evidence.current_id).first()  # type: ignore[misc]
     )
     if version is None:
         raise Http404("该版本不存在")

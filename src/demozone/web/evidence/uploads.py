@@ -8,7 +8,8 @@ deleted when the request ends (``request.close`` closes every uploaded file).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.core.files.uploadedfile import UploadedFile
@@ -20,8 +21,18 @@ from django.utils.datastructures import ImmutableList
 from demozone.web.evidence import storage
 from demozone.web.evidence.services import Upload, upload_limit
 
+if TYPE_CHECKING:
+    from django.http import QueryDict
+    from django.http.request import _PostDataProtocol
+    from django.utils.datastructures import MultiValueDict
 
-class StagedUpload(UploadedFile):
+    # Django's File takes no type parameter at run time; the stubs make it generic.
+    _BytesUpload = UploadedFile[bytes]
+else:
+    _BytesUpload = UploadedFile
+
+
+class StagedUpload(_BytesUpload):
     def __init__(self, upload: Upload, content_type: str | None, charset: str | None) -> None:
         super().__init__(
             file=None,
@@ -77,7 +88,9 @@ def receive_into_staging(request: HttpRequest) -> None:
     Must run before anything reads ``request.POST`` or ``request.FILES``."""
     request.upload_handlers = [StagingUploadHandler(request)]
 
-    def parse(meta: Any, post_data: Any) -> Any:
+    def parse(
+        meta: Mapping[str, Any], post_data: _PostDataProtocol
+    ) -> tuple[QueryDict, MultiValueDict[str, UploadedFile[Any]]]:
         request.upload_handlers = ImmutableList(
             request.upload_handlers, warning="上传已开始处理，不能再更换上传处理器"
         )
@@ -85,8 +98,9 @@ def receive_into_staging(request: HttpRequest) -> None:
             meta, post_data, request.upload_handlers, request.encoding
         ).parse()
 
-    # The one hook Django's own request parsing offers for choosing the parser.
-    request.parse_file_upload = parse  # type: ignore[method-assign]
+    # The one hook Django's own request parsing offers for choosing the parser. (mypy checks a
+    # function set on an instance against the unbound method, self included.)
+    request.parse_file_upload = parse  # type: ignore[method-assign,assignment]
 
 
 def content_disposition(filename: str, fallback: str) -> str:

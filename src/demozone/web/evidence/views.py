@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +18,7 @@ from demozone.web.campaigns.access import Access, campaign_access
 from demozone.web.evidence import services
 from demozone.web.evidence.services import EvidenceError, megabytes
 from demozone.web.evidence.uploads import content_disposition, receive_into_staging
+from demozone.web.requests import HtmxHttpRequest
 
 
 def _int(raw: Any) -> int | None:
@@ -30,7 +31,7 @@ def _context(access: Access, **extra: Any) -> dict[str, Any]:
 
 
 def _library_page(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     access: Access,
     *,
     problems: Any = (),
@@ -58,26 +59,26 @@ def _library_page(
 
 @login_required
 @require_GET
-def library(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def library(request: HtmxHttpRequest, campaign_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "evidence.view")
     return _library_page(request, access)
 
 
 def _receive_files(
-    view: Callable[[HttpRequest, Access, int | None], HttpResponse],
+    view: Callable[[HtmxHttpRequest, Access, int | None], HttpResponse],
 ) -> Callable[..., HttpResponse]:
     """Stream the files into the staging area (the handler must be set before the body is read,
     hence CSRF is checked inside, once the body has been parsed by that handler)."""
 
     @csrf_protect
-    def checked(request: HttpRequest, access: Access, evidence_id: int | None) -> HttpResponse:
+    def checked(request: HtmxHttpRequest, access: Access, evidence_id: int | None) -> HttpResponse:
         return view(request, access, evidence_id)
 
     @csrf_exempt
     @login_required
     @require_POST
     def wrapper(
-        request: HttpRequest, campaign_id: int, evidence_id: int | None = None
+        request: HtmxHttpRequest, campaign_id: int, evidence_id: int | None = None
     ) -> HttpResponse:
         access = campaign_access(request.user, campaign_id, "evidence.upload")
         length = _int(request.META.get("CONTENT_LENGTH")) or 0
@@ -96,12 +97,12 @@ def _receive_files(
     return wrapper
 
 
-def _uploads(request: HttpRequest, field: str) -> list[services.Upload]:
+def _uploads(request: HtmxHttpRequest, field: str) -> list[services.Upload]:
     return [f.upload for f in request.FILES.getlist(field) if hasattr(f, "upload")]
 
 
 @_receive_files
-def upload(request: HttpRequest, access: Access, evidence_id: int | None) -> HttpResponse:
+def upload(request: HtmxHttpRequest, access: Access, evidence_id: int | None) -> HttpResponse:
     try:
         created = services.upload(
             access,
@@ -126,7 +127,7 @@ def upload(request: HttpRequest, access: Access, evidence_id: int | None) -> Htt
 
 
 @_receive_files
-def add_version(request: HttpRequest, access: Access, evidence_id: int | None) -> HttpResponse:
+def add_version(request: HtmxHttpRequest, access: Access, evidence_id: int | None) -> HttpResponse:
     assert evidence_id is not None
     files = _uploads(request, "file")
     try:
@@ -142,7 +143,12 @@ def add_version(request: HttpRequest, access: Access, evidence_id: int | None) -
 
 
 def _detail_page(
-    request: HttpRequest, access: Access, evidence_id: int, *, problems: Any = (), status: int = 200
+    request: HtmxHttpRequest,
+    access: Access,
+    evidence_id: int,
+    *,
+    problems: Any = (),
+    status: int = 200,
 ) -> HttpResponse:
     d = services.detail(access, evidence_id)
     template = "evidence/_links.html" if request.htmx else "evidence/detail.html"
@@ -151,13 +157,13 @@ def _detail_page(
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
+def detail(request: HtmxHttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id)
     return _detail_page(request, access, evidence_id)
 
 
 def _act(
-    request: HttpRequest, campaign_id: int, evidence_id: int, change: Callable[[Access], str]
+    request: HtmxHttpRequest, campaign_id: int, evidence_id: int, change: Callable[[Access], str]
 ) -> HttpResponse:
     """Run one change; an htmx request gets the links panel back, a form post a redirect."""
     access = campaign_access(request.user, campaign_id)
@@ -176,7 +182,7 @@ def _act(
 
 @login_required
 @require_POST
-def link(request: HttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
+def link(request: HtmxHttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
     item = request.POST.get("item", "")
 
     def change(access: Access) -> str:
@@ -188,7 +194,7 @@ def link(request: HttpRequest, campaign_id: int, evidence_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def unlink(request: HttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
+def unlink(request: HtmxHttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
     item = request.POST.get("item", "")
 
     def change(access: Access) -> str:
@@ -200,7 +206,7 @@ def unlink(request: HttpRequest, campaign_id: int, evidence_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def change_status(request: HttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
+def change_status(request: HtmxHttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
 
@@ -213,7 +219,7 @@ def change_status(request: HttpRequest, campaign_id: int, evidence_id: int) -> H
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
+def delete(request: HtmxHttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "evidence.delete")
     evidence = services.delete(access, evidence_id, request=request)
     messages.success(request, f"“{evidence.title}”已移入回收站，领导小组办公室可以恢复。")
@@ -222,7 +228,7 @@ def delete(request: HttpRequest, campaign_id: int, evidence_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def restore(request: HttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
+def restore(request: HtmxHttpRequest, campaign_id: int, evidence_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "evidence.restore")
     try:
         evidence = services.restore(access, evidence_id, request=request)
@@ -235,7 +241,7 @@ def restore(request: HttpRequest, campaign_id: int, evidence_id: int) -> HttpRes
 
 @login_required
 @require_GET
-def trash(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def trash(request: HtmxHttpRequest, campaign_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "evidence.delete")
     rows = services.trash(access)
     can_restore = access.can("evidence.restore")
@@ -247,7 +253,7 @@ def trash(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def download(
-    request: HttpRequest, campaign_id: int, evidence_id: int, number: int | None = None
+    request: HtmxHttpRequest, campaign_id: int, evidence_id: int, number: int | None = None
 ) -> FileResponse:
     access = campaign_access(request.user, campaign_id)
     version, fh = services.open_version(access, evidence_id, number)

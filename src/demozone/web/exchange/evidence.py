@@ -10,12 +10,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, cast
 
 from django.apps import apps
 
 from demozone.reports.context import EvidenceRef
 from demozone.reports.package import evidence_path, item_key, unique_paths
 from demozone.web.campaigns.models import Campaign
+
+if TYPE_CHECKING:
+    from demozone.web.evidence.models import EvidenceVersion
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +55,19 @@ def accepted_evidence(campaign: Campaign) -> tuple[EvidenceFile, ...]:
     )
     placed = []
     for ev in rows:
-        items = sorted({link.item for link in ev.links.all()}, key=item_key)
-        if not items:
+        linked = sorted({link.item for link in ev.links.all()}, key=item_key)
+        if not linked:
             log.warning("accepted evidence %s supports no item; left out of the package", ev.pk)
             continue
-        placed.append((item_key(items[0]), ev, tuple(items)))
+        placed.append((item_key(linked[0]), ev, tuple(linked)))
     placed.sort(key=lambda row: row[0])
     counters: dict[int, int] = {}
     drafts = []
     for key, ev, items in placed:
         indicator = key[0]
         counters[indicator] = counters.get(indicator, 0) + 1
-        version = ev.current
+        # The query keeps only evidence with a current version.
+        version = cast("EvidenceVersion", ev.current)
         drafts.append(
             (
                 f"{indicator}-{counters[indicator]}",
@@ -74,7 +79,7 @@ def accepted_evidence(campaign: Campaign) -> tuple[EvidenceFile, ...]:
     paths = unique_paths([d[3] for d in drafts])
     out = []
     for (number, ev, items, _), path in zip(drafts, paths, strict=True):
-        version = ev.current
+        version = cast("EvidenceVersion", ev.current)
         out.append(
             EvidenceFile(
                 ref=EvidenceRef(

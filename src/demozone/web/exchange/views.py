@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
@@ -19,8 +22,10 @@ from demozone.web.dashboard.views import _invalid_data
 from demozone.web.exchange import collection, documents, packages
 from demozone.web.reviews import documents as round_documents
 
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+
+def _attachment(response: _Response, filename: str) -> _Response:
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -61,7 +66,8 @@ def collection_workbook(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def collection_upload(request: HttpRequest, campaign_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "collection.upload")
     upload = request.FILES.get("workbook")
-    if upload is None or upload.size > MAX_UPLOAD_BYTES:
+    # An uploaded file always has its size; the stubs allow None.
+    if upload is None or upload.size > MAX_UPLOAD_BYTES:  # type: ignore[operator]
         error = CollectionError([Problem("", "请选择平台生成的采集表（.xlsx，不超过 5 MB）")])
         return _collection_page(request, access, error, 422)
     try:
@@ -134,7 +140,9 @@ def report_download(request: HttpRequest, campaign_id: int, fmt: str) -> HttpRes
 
 
 @login_required
-def package_download(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def package_download(
+    request: HttpRequest, campaign_id: int
+) -> HttpResponse | StreamingHttpResponse:
     access = campaign_access(request.user, campaign_id, "package.download")
     try:
         package = packages.campaign_package(access)

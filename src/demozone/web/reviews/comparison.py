@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.contrib.auth import get_user_model
 
@@ -37,6 +37,10 @@ EVENT_NAMES = {
 }
 
 
+@overload
+def number(value: Decimal) -> Decimal: ...
+@overload
+def number(value: Any) -> Decimal | None: ...
 def number(value: Any) -> Decimal | None:
     if value is None or isinstance(value, bool):
         return None

@@ -14,9 +14,9 @@ import datetime as dt
 import fcntl
 import io
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -38,8 +38,11 @@ from demozone.web.campaigns.access import Access
 from demozone.web.campaigns.models import Campaign, Framework
 from demozone.web.exchange.documents import RENDERER_VERSION, Document, cache_dir
 from demozone.web.reviews import snapshots
-from demozone.web.reviews.comparison import EVENT_NAMES, Cell, Comparison, Figure, Note
+from demozone.web.reviews.comparison import EVENT_NAMES, Cell, Column, Comparison, Figure, Note
 from demozone.web.reviews.models import Snapshot, Stage
+
+if TYPE_CHECKING:
+    from openpyxl.cell import _CellSetValue
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +177,7 @@ _WIDTHS = (8, 34, 7)
 _STAGE_WIDTHS = (8, 8, 48)
 
 
-def _cell(ws: Worksheet, row: int, col: int, value: object, *, center: bool = False) -> None:
+def _cell(ws: Worksheet, row: int, col: int, value: _CellSetValue, *, center: bool = False) -> None:
     c = ws.cell(row, col, value)
     c.font = Font(name=FONT, size=10.5)
     c.alignment = CENTER if center else WRAP
@@ -200,7 +203,7 @@ def _describe(cell: Cell, item: str) -> str:
     return "\n".join(lines)
 
 
-def _figure(fig: Figure) -> object:
+def _figure(fig: Figure) -> _CellSetValue:
     return fig.score if fig.score is not None else "—"
 
 
@@ -226,7 +229,7 @@ def _stage(
     text: str,
     *,
     bold: bool = False,
-    value: object = None,
+    value: _CellSetValue = None,
 ) -> None:
     """One stage's score (or ``value``), change and text; filled when it changed."""
     score_col, delta_col, text_col = where
@@ -243,7 +246,7 @@ def _stage(
             ws.cell(row, col).fill = CHANGED_FILL
 
 
-def _head(ws: Worksheet, row: int, first: object, name: str, points: object) -> None:
+def _head(ws: Worksheet, row: int, first: _CellSetValue, name: str, points: _CellSetValue) -> None:
     for col, value in enumerate((first, name, points), start=1):
         _cell(ws, row, col, value, center=col != 2)
         ws.cell(row, col).font = Font(name=HEAD_FONT, size=10.5)
@@ -328,7 +331,8 @@ def comparison_workbook(campaign: Campaign, result: Comparison) -> bytes:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # openpyxl always creates pageSetUpPr; the stubs type it as optional.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
     _sources_sheet(wb, campaign, result)
     wb.properties.title = f"{campaign.region.name}创建评估逐项对比"
     out = io.BytesIO()
@@ -338,7 +342,7 @@ def comparison_workbook(campaign: Campaign, result: Comparison) -> bytes:
 
 def _sources_sheet(wb: Workbook, campaign: Campaign, result: Comparison) -> None:
     ws = wb.create_sheet("说明")
-    fields = [
+    fields: list[tuple[str, Callable[[Column], _CellSetValue]]] = [
         ("阶段", lambda c: c.stage_name),
         ("来源", lambda c: c.source),
         ("评审轮次", lambda c: c.round_title or "—"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -18,6 +18,7 @@ from demozone.core.numbers import plain
 from demozone.web.campaigns.access import Access, campaign_access
 from demozone.web.evidence.kinds import Kind
 from demozone.web.evidence.uploads import content_disposition
+from demozone.web.requests import HtmxHttpRequest
 from demozone.web.reviews import forms, pages, services, todo
 from demozone.web.reviews.services import ReviewError
 
@@ -27,7 +28,7 @@ def _context(access: Access, **extra: Any) -> dict[str, Any]:
 
 
 def _rounds_page(
-    request: HttpRequest, access: Access, *, problems: Any = (), status: int = 200
+    request: HtmxHttpRequest, access: Access, *, problems: Any = (), status: int = 200
 ) -> HttpResponse:
     page = pages.rounds_page(access)
     context = _context(
@@ -42,13 +43,13 @@ def _rounds_page(
 
 @login_required
 @require_GET
-def round_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def round_list(request: HtmxHttpRequest, campaign_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "round.view")
     return _rounds_page(request, access)
 
 
 def _change(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     campaign_id: int,
     action: str,
     change: Callable[[Access], tuple[str, str]],
@@ -69,7 +70,7 @@ def _change(
 
 @login_required
 @require_POST
-def open_self(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def open_self(request: HtmxHttpRequest, campaign_id: int) -> HttpResponse:
     def change(access: Access) -> tuple[str, str]:
         round_ = services.open_self_round(access, deadline=forms.deadline(request.POST))
         return f"已发起{round_.title}。", reverse("rounds", args=[campaign_id])
@@ -79,7 +80,7 @@ def open_self(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
+def submit(request: HtmxHttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
     def change(access: Access) -> tuple[str, str]:
         snap = services.submit_self_round(access, round_id)
         done = f"已提交自评，封存快照 v{snap.version}（{plain(snap.total)} 分，摘要 {snap.seal[:12]}…）。"
@@ -90,7 +91,7 @@ def submit(request: HttpRequest, campaign_id: int, round_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def open_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def open_review(request: HtmxHttpRequest, campaign_id: int) -> HttpResponse:
     def change(access: Access) -> tuple[str, str]:
         base = forms.base_id(request.POST)
         settings = forms.round_settings(request.POST)
@@ -104,7 +105,7 @@ def open_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     access: Access,
     round_id: int,
     *,
@@ -127,13 +128,13 @@ def _detail_page(
 
 @login_required
 @require_GET
-def round_detail(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
+def round_detail(request: HtmxHttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "round.view")
     return _detail_page(request, access, round_id)
 
 
 def _round_change(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     campaign_id: int,
     round_id: int,
     change: Callable[[Access], str],
@@ -158,7 +159,7 @@ def _round_change(
 
 @login_required
 @require_POST
-def panel(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
+def panel(request: HtmxHttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
     def change(access: Access) -> str:
         seats = forms.panel_seats(request.POST)
         services.set_panel(access, round_id, seats)
@@ -169,7 +170,7 @@ def panel(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def reconcile(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
+def reconcile(request: HtmxHttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
     item = request.POST.get("item", "")
 
     def change(access: Access) -> str:
@@ -182,7 +183,7 @@ def reconcile(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def override(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
+def override(request: HtmxHttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
     item = request.POST.get("item", "")
     remove = "remove" in request.POST
 
@@ -196,7 +197,7 @@ def override(request: HttpRequest, campaign_id: int, round_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def return_round(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
+def return_round(request: HtmxHttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
     def change(access: Access) -> str:
         notes = forms.return_notes(request.POST)
         snap = services.return_round(access, round_id, notes, request.POST.get("comment", ""))
@@ -207,7 +208,7 @@ def return_round(request: HttpRequest, campaign_id: int, round_id: int) -> HttpR
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
+def approve(request: HtmxHttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
     def change(access: Access) -> str:
         snap = services.approve(access, round_id, request.POST.get("comment", ""))
         verdict = "达标" if snap.passed else "未达标"
@@ -221,7 +222,7 @@ def approve(request: HttpRequest, campaign_id: int, round_id: int) -> HttpRespon
 
 @login_required
 @require_GET
-def judge(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
+def judge(request: HtmxHttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "round.judge")
     page = pages.judge_page(access, round_id)
     return render(request, "reviews/judge.html", _context(access, page=page))
@@ -229,7 +230,9 @@ def judge(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def judge_save(request: HttpRequest, campaign_id: int, round_id: int, number: int) -> HttpResponse:
+def judge_save(
+    request: HtmxHttpRequest, campaign_id: int, round_id: int, number: int
+) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "round.judge")
     posted: Any = None
     problems: Any = ()
@@ -255,7 +258,7 @@ def judge_save(request: HttpRequest, campaign_id: int, round_id: int, number: in
 
 @login_required
 @require_POST
-def judge_submit(request: HttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
+def judge_submit(request: HtmxHttpRequest, campaign_id: int, round_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "round.judge")
     try:
         services.submit_votes(access, round_id)
@@ -271,7 +274,7 @@ def judge_submit(request: HttpRequest, campaign_id: int, round_id: int) -> HttpR
 @require_GET
 @xframe_options_sameorigin
 def evidence_preview(
-    request: HttpRequest, campaign_id: int, round_id: int, evidence_id: int
+    request: HtmxHttpRequest, campaign_id: int, round_id: int, evidence_id: int
 ) -> FileResponse:
     """The evidence file exactly as the round's base snapshot lists it, to show in the page:
     inline for PDF and images (framed by this site only), as a download otherwise."""
@@ -295,7 +298,7 @@ def evidence_preview(
 
 
 def _snapshot_page(
-    request: HttpRequest, campaign_id: int, snapshot_id: int, *, verify: bool
+    request: HtmxHttpRequest, campaign_id: int, snapshot_id: int, *, verify: bool
 ) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "snapshot.view")
     page = pages.snapshot_page(access, snapshot_id, verify=verify)
@@ -305,19 +308,19 @@ def _snapshot_page(
 
 @login_required
 @require_GET
-def snapshot(request: HttpRequest, campaign_id: int, snapshot_id: int) -> HttpResponse:
+def snapshot(request: HtmxHttpRequest, campaign_id: int, snapshot_id: int) -> HttpResponse:
     return _snapshot_page(request, campaign_id, snapshot_id, verify=False)
 
 
 @login_required
 @require_GET
-def snapshot_verify(request: HttpRequest, campaign_id: int, snapshot_id: int) -> HttpResponse:
+def snapshot_verify(request: HtmxHttpRequest, campaign_id: int, snapshot_id: int) -> HttpResponse:
     return _snapshot_page(request, campaign_id, snapshot_id, verify=True)
 
 
 @login_required
 @require_GET
-def snapshot_download(request: HttpRequest, campaign_id: int, snapshot_id: int) -> HttpResponse:
+def snapshot_download(request: HtmxHttpRequest, campaign_id: int, snapshot_id: int) -> HttpResponse:
     access = campaign_access(request.user, campaign_id, "snapshot.view")
     snap = pages.get_snapshot(access, snapshot_id)
     response = HttpResponse(snap.document.encode("utf-8"), content_type="application/json")
