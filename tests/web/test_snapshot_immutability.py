@@ -88,6 +88,14 @@ def test_raw_sql_update_is_refused_by_the_database(sealed):
     assert_kept(before)
 
 
+def test_raw_sql_delete_is_refused_by_the_database(sealed):
+    _, snap = sealed
+    before = rows()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reviews_snapshot WHERE id = %s", [snap.pk])
+    assert_kept(before)
+
+
 def test_the_base_manager_django_uses_internally_refuses_writes_too(sealed):
     _, snap = sealed
     before = rows()
