@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
@@ -108,20 +107,7 @@ class RoundsPage:
 
 def listed_rounds(access: Access) -> list[Round]:
     """The campaign's rounds with their panels and snapshots (3 queries); an expert's only."""
-    rounds = list(
-        Round.objects.filter(campaign=access.campaign)
-        .select_related("base", "opened_by", "closed_by")
-        .prefetch_related(
-            Prefetch("panel", queryset=Panelist.objects.select_related("user")),
-            Prefetch(
-                "snapshots",
-                queryset=Snapshot.objects.select_related("created_by")
-                .defer("document")
-                .order_by("version"),
-            ),
-        )
-        .order_by("opened_at", "id")
-    )
+    rounds = services.rounds_of(access.campaign)
     if access.role == Role.EXPERT:
         user_id = getattr(access.user, "pk", None)
         rounds = [r for r in rounds if any(p.user_id == user_id for p in r.panel.all())]
@@ -154,7 +140,7 @@ def rounds_page(access: Access) -> RoundsPage:
     if access.can("round.open_review"):
         for stage in (Stage.PROVINCIAL, Stage.NATIONAL):
             if not any(r.stage == stage and r.is_open for r in rounds):
-                bases[stage] = reviewable_from(rounds, stage)
+                bases[stage] = services.reviewable_from(rounds, stage)
     has_self = any(r.stage == Stage.SELF for r in rounds)
     return RoundsPage(
         rows=rows,
@@ -162,25 +148,6 @@ def rounds_page(access: Access) -> RoundsPage:
         bases=bases,
         can_view_snapshots=access.can("snapshot.view"),
     )
-
-
-def reviewable_from(rounds: list[Round], stage: str) -> list[Snapshot]:
-    """:func:`services.reviewable_bases` from the rounds already read (no query)."""
-    if stage == Stage.PROVINCIAL:
-        found = [
-            list(r.snapshots.all())[-1]
-            for r in rounds
-            if r.stage == Stage.SELF and r.status == Round.Status.SUBMITTED and r.snapshots.all()
-        ]
-        return found
-    approved = [
-        s
-        for r in rounds
-        if r.stage == Stage.PROVINCIAL and r.status == Round.Status.APPROVED
-        for s in r.snapshots.all()
-        if s.event == "approved"
-    ]
-    return sorted(approved, key=lambda s: -s.version)
 
 
 # --- one round --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -42,11 +42,10 @@ from demozone.core.scoring import score
 from demozone.web.audit.services import display_name, record
 from demozone.web.campaigns.access import Access
 from demozone.web.campaigns.errors import CampaignError
-from demozone.web.campaigns.models import Campaign, Membership, Role
+from demozone.web.campaigns.models import Campaign, Role
 from demozone.web.campaigns.services import build_input, evaluate
 from demozone.web.reviews import snapshots
 from demozone.web.reviews.models import (
-    PREVIOUS_STAGE,
     ExpertJudgment,
     Panelist,
     Reconciliation,
@@ -89,7 +88,12 @@ def rounds_of(campaign: Campaign) -> list[Round]:
         .select_related("base", "opened_by", "closed_by")
         .prefetch_related(
             Prefetch("panel", queryset=Panelist.objects.select_related("user")),
-            Prefetch("snapshots", queryset=Snapshot.objects.order_by("version")),
+            Prefetch(
+                "snapshots",
+                queryset=Snapshot.objects.select_related("created_by")
+                .defer("document")
+                .order_by("version"),
+            ),
         )
         .order_by("opened_at", "id")
     )
@@ -163,7 +167,7 @@ class RoundResult:
     input: dict[str, Any]
     scorecard: Scorecard
     panel: tuple[Panelist, ...]
-    problems: tuple[Problem, ...] = field(default=())
+    base: dict[str, Any]  # the base snapshot's document, read once
 
     @property
     def disputed(self) -> list[ItemOutcome]:
@@ -206,7 +210,7 @@ def round_result(round_: Round) -> RoundResult:
     overrides = tuple(ReviewOverride.objects.filter(round=round_))
     doc = _round_input(base["input"], outcomes, overrides)
     card = score(fw, parse_input(doc, fw))
-    return RoundResult(round_, fw, outcomes, overrides, doc, card, panel)
+    return RoundResult(round_, fw, outcomes, overrides, doc, card, panel, base)
 
 
 def _round_input(
@@ -261,14 +265,17 @@ def _set_campaign_status(campaign: Campaign, status: str) -> None:
         campaign.status = status
 
 
-def _check_deadline(deadline: dt.date | None) -> None:
+def _deadline_problems(deadline: dt.date | None) -> list[Problem]:
     if deadline is not None and deadline < timezone.localdate():
-        raise ReviewError(Problem("deadline", "截止日期不能早于今天"))
+        return [Problem("deadline", "截止日期不能早于今天")]
+    return []
 
 
 def open_self_round(access: Access, *, deadline: dt.date | None = None) -> Round:
     access.require("round.open_self")
-    _check_deadline(deadline)
+    problems = _deadline_problems(deadline)
+    if problems:
+        raise ReviewError(problems)
     with transaction.atomic():
         campaign = _lock(access.campaign)
         if Round.objects.filter(campaign=campaign, stage=Stage.SELF).exists():
@@ -364,30 +371,32 @@ def _check_settings(settings: RoundSettings) -> list[Problem]:
         problems.append(Problem("trim_from", "去掉最高最低分至少需要 3 名专家"))
     if not Decimal(0) < settings.dispute_share <= Decimal(1):
         problems.append(Problem("dispute_share", "争议阈值应大于 0 且不超过 1"))
-    if settings.deadline is not None and settings.deadline < timezone.localdate():
-        problems.append(Problem("deadline", "截止日期不能早于今天"))
+    problems += _deadline_problems(settings.deadline)
     return problems
 
 
 def reviewable_bases(campaign: Campaign, stage: str) -> list[Snapshot]:
-    """The snapshots a round of ``stage`` may be opened on: the latest 自评 submission for 省局初审,
-    an approved 省局初审 for 总局评估."""
-    previous = PREVIOUS_STAGE.get(Stage(stage))
-    if previous is None:
-        return []
-    if previous == Stage.SELF:
-        rounds = Round.objects.filter(
-            campaign=campaign, stage=Stage.SELF, status=Round.Status.SUBMITTED
-        )
-        return [s for r in rounds if (s := latest_snapshot(r)) is not None]
-    return list(
-        Snapshot.objects.filter(
-            campaign=campaign,
-            round__stage=previous,
-            round__status=Round.Status.APPROVED,
-            event="approved",
-        ).order_by("-version")
-    )
+    """The snapshots a round of ``stage`` may be opened on."""
+    return reviewable_from(rounds_of(campaign), stage)
+
+
+def reviewable_from(rounds: Sequence[Round], stage: str) -> list[Snapshot]:
+    """Of rounds read with their snapshots (no query): the latest 自评 submission for 省局初审,
+    the approval snapshots of approved 省局初审 for 总局评估, newest first."""
+    if stage == Stage.PROVINCIAL:
+        return [
+            list(r.snapshots.all())[-1]
+            for r in rounds
+            if r.stage == Stage.SELF and r.status == Round.Status.SUBMITTED and r.snapshots.all()
+        ]
+    approved = [
+        s
+        for r in rounds
+        if r.stage == Stage.PROVINCIAL and r.status == Round.Status.APPROVED
+        for s in r.snapshots.all()
+        if s.event == "approved"
+    ]
+    return sorted(approved, key=lambda s: -s.version)
 
 
 def open_review_round(
@@ -796,7 +805,7 @@ def _panel_body(result: RoundResult) -> dict[str, Any]:
     round_ = result.round
     base = round_.base
     assert base is not None
-    base_doc = base_document(round_)
+    base_doc = result.base
     outcomes = result.outcomes.values()
     return {
         "base": {"snapshot": base.pk, "version": base.version, "seal": base.seal},
@@ -874,8 +883,8 @@ def _panel_body(result: RoundResult) -> dict[str, Any]:
     }
 
 
-def _close(access: Access, round_: Round, event: str, body_extra: dict[str, Any]) -> Snapshot:
-    result = round_result(round_)
+def _close(access: Access, result: RoundResult, event: str, body_extra: dict[str, Any]) -> Snapshot:
+    round_ = result.round
     body = _panel_body(result)
     body.update(body_extra)
     snap = snapshots.freeze(
@@ -915,7 +924,7 @@ def approve(access: Access, round_id: int, comment: str = "") -> Snapshot:
         problems += [Problem(o.spec.id, "争议项尚未由组长协调") for o in result.unresolved]
         if problems:
             raise ReviewError(problems)
-        snap = _close(access, round_, "approved", {"comment": comment.strip()})
+        snap = _close(access, result, "approved", {"comment": comment.strip()})
         if round_.stage == Stage.NATIONAL and snap.passed:
             _set_campaign_status(campaign, Campaign.Status.RECOGNISED)
         record(
@@ -964,7 +973,7 @@ def return_round(
             ReturnNote.objects.create(round=round_, item=item, indicator=number, comment=text)
         snap = _close(
             access,
-            round_,
+            round_result(round_),
             "returned",
             {
                 "comment": comment.strip(),
@@ -992,7 +1001,3 @@ def return_round(
 def _actor(access: Access) -> Any:
     user = access.user
     return user if getattr(user, "is_authenticated", False) else None
-
-
-def members_with_role(campaign: Campaign, role: str) -> QuerySet[Membership]:
-    return Membership.objects.filter(campaign=campaign, role=role).select_related("user")

@@ -24,7 +24,7 @@ from demozone.web.reviews.models import (
     Round,
     Stage,
 )
-from demozone.web.reviews.pages import Deadline, listed_rounds, reviewable_from
+from demozone.web.reviews.pages import Deadline, listed_rounds
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ def _reviewer_tasks(access: Access, rounds: list[Round]) -> list[Task]:
             if any(r.stage == stage and r.is_open for r in rounds):
                 continue
             reviewed = {r.base_id for r in rounds if r.stage == stage}
-            bases = [b for b in reviewable_from(rounds, stage) if b.pk not in reviewed]
+            bases = [b for b in services.reviewable_from(rounds, stage) if b.pk not in reviewed]
             if bases:
                 title = f"快照 v{bases[0].version} 已封存，可发起{Stage(stage).label}"
                 tasks.append(Task("open_review", title, _url("rounds", campaign.pk)))
