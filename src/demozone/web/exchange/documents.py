@@ -20,7 +20,7 @@ import fcntl
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -228,24 +228,35 @@ def kept_document(
 ) -> bytes:
     """The document ``fmt`` of ``source``, rendered once and then read from disk.
 
-    ``key`` names the owner's folder (``campaign-7``, later ``round-3``); ``stem`` the file (the
-    data revision); the source's digest decides whether a kept file still fits.
+    ``key`` names the owner's folder (``campaign-7``); ``stem`` the file (the data revision);
+    the source's digest decides whether a kept file still fits.
     """
     if fmt not in FORMATS:
         raise ValueError(fmt)
+    name = f"{stem}-{source.digest()[:20]}.{fmt}"
+    return keep(key, name, lambda: render(source.context(framework), fmt))
+
+
+def keep(key: str, name: str, make: Callable[[], bytes]) -> bytes:
+    """The file ``name`` of the folder ``key``, made by ``make`` on first request, then read.
+
+    One request at a time makes a format's file (the others wait and read it); the folder keeps
+    only the newest file of each format, since a new name means the old one no longer fits.
+    """
     folder = cache_dir(key)
-    target = folder / f"{stem}-{source.digest()[:20]}.{fmt}"
+    target = folder / name
     if target.is_file():
         return target.read_bytes()
+    fmt = target.suffix.lstrip(".")
     with _exclusive(folder / f".{fmt}.lock"):
         if target.is_file():  # made by the request we waited for
             return target.read_bytes()
-        data = render(source.context(framework), fmt)
+        data = make()
         write_file(target, data)
         for old in folder.glob(f"*.{fmt}"):
             if old != target:
                 old.unlink(missing_ok=True)
-    log.info("report %s/%s rendered (%d bytes)", key, target.name, len(data))
+    log.info("report %s/%s rendered (%d bytes)", key, name, len(data))
     return data
 
 

@@ -9,13 +9,11 @@ disk for good (``<data dir>/reports/snapshot-<id>/``).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import io
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Sequence
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -32,11 +30,11 @@ from demozone.core.scoring import score
 from demozone.reports.context import EvidenceRef, ReportContext, ReportError
 from demozone.reports.model import date_text, pct
 from demozone.reports.package import evidence_path, item_key, unique_paths
-from demozone.reports.render import render, write_file
+from demozone.reports.render import render
 from demozone.reports.xlsx import BOX, CENTER, FONT, HEAD_FILL, HEAD_FONT, WRAP
 from demozone.web.campaigns.access import Access
 from demozone.web.campaigns.models import Campaign, Framework
-from demozone.web.exchange.documents import RENDERER_VERSION, Document, cache_dir
+from demozone.web.exchange.documents import RENDERER_VERSION, Document, keep
 from demozone.web.reviews import snapshots
 from demozone.web.reviews.comparison import EVENT_NAMES, Cell, Column, Comparison, Figure, Note
 from demozone.web.reviews.models import Snapshot, Stage
@@ -138,16 +136,6 @@ def snapshot_filename(snapshot: Snapshot, fmt: str) -> str:
     return f"{snapshot.campaign.region.name}{stage}{stem}-快照v{snapshot.version}.{fmt}"
 
 
-@contextlib.contextmanager
-def _exclusive(lock: Path) -> Iterator[None]:
-    with lock.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def snapshot_document(snapshot: Snapshot, fmt: str) -> Document:
     """The snapshot's document ``fmt``, rendered on first request and then read from disk.
 
@@ -155,17 +143,9 @@ def snapshot_document(snapshot: Snapshot, fmt: str) -> Document:
     for as long as the renderer does (ReportError if it cannot be made)."""
     if fmt not in SNAPSHOT_FORMATS:
         raise ValueError(fmt)
-    folder = cache_dir(f"snapshot-{snapshot.pk}")
-    target = folder / f"v{snapshot.version}-{snapshot.seal[:20]}-r{RENDERER_VERSION}.{fmt}"
-    name = snapshot_filename(snapshot, fmt)
-    if target.is_file():
-        return Document(fmt, name, target.read_bytes())
-    with _exclusive(folder / f".{fmt}.lock"):
-        if not target.is_file():
-            data = render(snapshot_context(snapshot), fmt)
-            write_file(target, data)
-            log.info("snapshot %s %s rendered (%d bytes)", snapshot.pk, fmt, len(data))
-    return Document(fmt, name, target.read_bytes())
+    name = f"v{snapshot.version}-{snapshot.seal[:20]}-r{RENDERER_VERSION}.{fmt}"
+    data = keep(f"snapshot-{snapshot.pk}", name, lambda: render(snapshot_context(snapshot), fmt))
+    return Document(fmt, snapshot_filename(snapshot, fmt), data)
 
 
 # --- the comparison workbook ----------------------------------------------------------------
