@@ -258,6 +258,15 @@ def test_a_junk_year_key_is_an_error_at_its_path():
     )
 
 
+@pytest.mark.parametrize("key", ["²", "２０２２", "٢٠٢٢"])
+def test_a_year_key_of_non_ascii_digits_is_an_error_at_its_path(key):
+    doc = changed(complete_input(), {"statistics.region.express_volume": {key: 5}})
+    assert _only_problem(doc) == (
+        f"statistics.region.express_volume.{key}",
+        f"应为 2000—2100 之间的年份，实际为 文本 “{key}”",
+    )
+
+
 # --- region ---------------------------------------------------------------------------------
 
 

@@ -219,7 +219,8 @@ class _Collector:
             year = None
         elif isinstance(value, int):
             year = value
-        elif isinstance(value, str) and value.strip().isdigit():
+        # ASCII digits only: "²" is a digit to str.isdigit() but not to int()
+        elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             year = int(value.strip())
         else:
             year = None
