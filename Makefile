@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+# setup.py and the C source: `pip install -e .` compiles the batch kernel (src/demozone/_fastcard.c).
+$(STAMP): requirements.lock pyproject.toml setup.py src/demozone/_fastcard.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock

@@ -1,7 +1,8 @@
 """Benchmark: score 10,000 generated complete inputs through the batch path (`score --jsonl`).
 
 Prints evaluations per second and microseconds per evaluation, CPU time first (steadier than wall
-time when other work shares the machine). The output goes to a UTF-8 text file, as `demozone
+time when other work shares the machine). The batch path offers each line to the compiled kernel
+(core/fastlane.py) first; the Python path alone is timed too, on 2,000 of the lines. The output goes to a UTF-8 text file, as `demozone
 score --jsonl in.jsonl > out.jsonl` writes it, and again to an io.StringIO (as the tests give it).
 Then the cost of each stage of a line, on 1,000 of the inputs. Target (issue 2): ≤ 100 µs per
 evaluation on one core. Run with `make bench`.
@@ -23,6 +24,7 @@ from typing import Any, TextIO
 import orjson
 
 from demozone.batch import score_lines
+from demozone.core import fastlane
 from demozone.core.cardjson import scorecard_json
 from demozone.core.inputs import parse_input
 from demozone.core.items import item_specs
@@ -96,10 +98,12 @@ def complete_input(rng: random.Random, framework: Framework, index: int) -> dict
     }
 
 
-def timed_batch(lines: list[str], out: TextIO, framework: Framework) -> tuple[float, float]:
+def timed_batch(
+    lines: list[str], out: TextIO, framework: Framework, *, fast: bool = True
+) -> tuple[float, float]:
     """CPU and wall seconds of one batch run."""
     cpu_start, start = time.process_time(), time.perf_counter()
-    result = score_lines(lines, out, framework)
+    result = score_lines(lines, out, framework, fast=fast)
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
     assert result.failed == 0, f"{result.failed} generated inputs were rejected"
@@ -124,6 +128,10 @@ def stage_costs(lines: list[str], framework: Framework) -> dict[str, float]:
 
     gc.disable()
     try:
+        kernel = fastlane.lane(framework)
+        if kernel is not None:
+            encoded = stage("encode", str.encode, lines)
+            stage("kernel", kernel.score, encoded)
         data = stage("json.loads", lambda line: json.loads(line, parse_float=Decimal), lines)
         inputs = stage("parse_input", lambda doc: parse_input(doc, framework), data)
         stage("scorecard_json", lambda evaluation: scorecard_json(framework, evaluation), inputs)
@@ -149,10 +157,15 @@ def main() -> None:
     # One warm-up pass over a few lines so that caches and imports are not timed.
     score_lines(lines[:50], io.StringIO(), framework)
 
+    if fastlane.lane(framework) is None:
+        print("scoring: the compiled kernel is not built: every line takes the Python path")
     with open(os.devnull, "w", encoding="utf-8") as sink:
         cpu, elapsed = timed_batch(lines, sink, framework)
     buffer = io.StringIO()
     buffer_cpu, _ = timed_batch(lines, buffer, framework)
+    python_lines = lines[: min(len(lines), 2000)]
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        python_cpu, _ = timed_batch(python_lines, sink, framework, fast=False)
 
     first = json.loads(buffer.getvalue().splitlines()[0], parse_float=Decimal)
     assert len(first["indicators"]) == len(framework.indicators)
@@ -162,16 +175,27 @@ def main() -> None:
     print(f"scoring: {n / cpu:,.0f} evaluations/s, {cpu / n * 1e6:.1f} µs CPU per evaluation")
     print(f"scoring: {elapsed / n * 1e6:.1f} µs wall per evaluation")
     print(f"scoring: into io.StringIO: {buffer_cpu / n * 1e6:.1f} µs CPU per evaluation")
-    costs = stage_costs(lines[: min(n, 1000)], framework)
-    batch_stages = ("json.loads", "parse_input", "scorecard_json")
     print(
-        "scoring: batch stages, µs CPU per evaluation: "
-        + ", ".join(f"{name} {costs[name]:.1f}" for name in batch_stages)
+        f"scoring: Python path alone (fast=False, {len(python_lines)} lines): "
+        f"{python_cpu / len(python_lines) * 1e6:.1f} µs CPU per evaluation"
+    )
+    costs = stage_costs(lines[: min(n, 1000)], framework)
+    if "kernel" in costs:
+        print(
+            f"scoring: compiled kernel stages, µs CPU per evaluation: "
+            f"encode {costs['encode']:.1f}, kernel {costs['kernel']:.1f}"
+        )
+    python_stages = ("json.loads", "parse_input", "scorecard_json")
+    print(
+        "scoring: Python path stages, µs CPU per evaluation: "
+        + ", ".join(f"{name} {costs[name]:.1f}" for name in python_stages)
     )
     print(
         "scoring: Scorecard path (web, reports), µs CPU per evaluation: "
         + ", ".join(
-            f"{name} {cost:.1f}" for name, cost in costs.items() if name != "scorecard_json"
+            f"{name} {cost:.1f}"
+            for name, cost in costs.items()
+            if name not in ("scorecard_json", "encode", "kernel")
         )
     )
     print("scoring: target ≤ 100 µs per evaluation (one core)")
