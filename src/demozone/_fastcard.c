@@ -20,9 +20,10 @@
 typedef __int128 i128;
 
 #define BAIL (-1)
-/* Where the last line stepped aside, for tests and for finding what the kernel lacks. */
+/* Where the last line stepped aside (the innermost check that failed), for tests and for
+ * finding what the kernel lacks. */
 static int stepped_aside_at;
-#define STEP_ASIDE (stepped_aside_at = __LINE__, BAIL)
+#define STEP_ASIDE (stepped_aside_at = stepped_aside_at ? stepped_aside_at : __LINE__, BAIL)
 #define MAX_YEARS 101 /* 2000..2100, as inputs.py accepts */
 #define MIN_YEAR 2000
 #define MAX_YEAR 2100
@@ -1937,6 +1938,7 @@ static Program *program_for(Kernel *k, int year0) {
 static PyObject *Kernel_score(Kernel *k, PyObject *arg) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    stepped_aside_at = 0;
     k->gen++;
     if (k->gen == 0) { /* wrapped: clear every mark */
         k->gen = 1;
