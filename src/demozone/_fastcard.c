@@ -981,7 +981,7 @@ typedef struct {
     Dec *fnum, *fden;
     Py_ssize_t *ftext_at, *ftext_len;
     int nfig;
-    Buf text, items, body, out;
+    Buf text, items, body, out, strings;
 } Kernel;
 
 static void Kernel_dealloc(Kernel *k) {
@@ -1006,6 +1006,7 @@ static void Kernel_dealloc(Kernel *k) {
     PyMem_Free(k->ftext_len);
     PyMem_Free(k->text.p);
     PyMem_Free(k->items.p);
+    PyMem_Free(k->strings.p);
     PyMem_Free(k->body.p);
     PyMem_Free(k->out.p);
     Py_XDECREF(k->spec);
@@ -1106,6 +1107,8 @@ static int Kernel_init(Kernel *k, PyObject *args, PyObject *kw) {
 
 typedef struct {
     const unsigned char *p, *end;
+    unsigned char *arena; /* decoded strings of the line */
+    Py_ssize_t used;
 } Cur;
 
 static inline void ws(Cur *c) {
@@ -1134,27 +1137,107 @@ static inline int is_null(Cur *c) {
     return literal(c, "null", 4);
 }
 
-/* A string without escapes, of valid UTF-8 (no surrogates), returned as its bytes. */
+static int hex4(const unsigned char *p, uint32_t *out) {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned char ch = p[i];
+        v <<= 4;
+        if (ch >= '0' && ch <= '9') v |= ch - '0';
+        else if (ch >= 'a' && ch <= 'f') v |= ch - 'a' + 10;
+        else if (ch >= 'A' && ch <= 'F') v |= ch - 'A' + 10;
+        else return BAIL;
+    }
+    *out = v;
+    return 0;
+}
+
+static unsigned char *put_utf8(unsigned char *w, uint32_t cp) {
+    if (cp < 0x80) {
+        *w++ = (unsigned char)cp;
+    } else if (cp < 0x800) {
+        *w++ = (unsigned char)(0xC0 | cp >> 6);
+        *w++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *w++ = (unsigned char)(0xE0 | cp >> 12);
+        *w++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        *w++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else {
+        *w++ = (unsigned char)(0xF0 | cp >> 18);
+        *w++ = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+        *w++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        *w++ = (unsigned char)(0x80 | (cp & 0x3F));
+    }
+    return w;
+}
+
+/* One escape after its backslash, as json.loads reads it, into w; the kernel writes every text
+ * unescaped, so one that decodes to a quote, a backslash or a control character is not its. */
+static int escape(Cur *c, unsigned char **w) {
+    if (c->end - c->p < 2) return STEP_ASIDE;
+    unsigned char ch = c->p[1];
+    uint32_t cp;
+    if (ch == '/') {
+        cp = '/';
+        c->p += 2;
+    } else if (ch == 'u') {
+        if (c->end - c->p < 6 || hex4(c->p + 2, &cp) < 0) return STEP_ASIDE;
+        c->p += 6;
+        if (cp >= 0xD800 && cp <= 0xDBFF) { /* a pair, or a lone surrogate UTF-8 cannot hold */
+            uint32_t low;
+            if (c->end - c->p < 6 || c->p[0] != '\\' || c->p[1] != 'u' || hex4(c->p + 2, &low) < 0 ||
+                low < 0xDC00 || low > 0xDFFF)
+                return STEP_ASIDE;
+            c->p += 6;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return STEP_ASIDE;
+        }
+        if (cp < 0x20 || cp == '"' || cp == '\\') return STEP_ASIDE;
+    } else {
+        return STEP_ASIDE; /* \" \\ \b \f \n \r \t, or an invalid escape */
+    }
+    *w = put_utf8(*w, cp);
+    return 0;
+}
+
+/* A string of valid UTF-8 (no surrogates). Without escapes it is returned in place; with them
+ * it is decoded into the line's arena, which holds as many bytes as the line (a decoded text is
+ * never longer than its JSON), so what it returns stays put for the whole line. */
 static int string(Cur *c, Frag *out) {
     ws(c);
     if (c->p >= c->end || *c->p != '"') return STEP_ASIDE;
     const unsigned char *s = ++c->p;
+    unsigned char *start = NULL, *w = NULL;
     while (c->p < c->end) {
         unsigned char ch = *c->p;
         if (ch == '"') {
-            out->p = (const char *)s;
-            out->n = c->p - s;
+            if (w) {
+                out->p = (const char *)start;
+                out->n = w - start;
+                c->used = w - c->arena;
+            } else {
+                out->p = (const char *)s;
+                out->n = c->p - s;
+            }
             c->p++;
             return 0;
         }
-        if (ch == '\\' || ch < 0x20) return STEP_ASIDE;
-        if (ch < 0x80) {
-            c->p++;
+        if (ch < 0x20) return STEP_ASIDE;
+        if (ch == '\\') {
+            if (!w) {
+                start = c->arena + c->used;
+                memcpy(start, s, c->p - s);
+                w = start + (c->p - s);
+            }
+            if (escape(c, &w) < 0) return BAIL;
             continue;
         }
         int len;
         uint32_t cp;
-        if (ch >= 0xC2 && ch <= 0xDF) {
+        if (ch < 0x80) {
+            len = 1;
+            cp = ch;
+        } else if (ch >= 0xC2 && ch <= 0xDF) {
             len = 2;
             cp = ch & 0x1F;
         } else if (ch >= 0xE0 && ch <= 0xEF) {
@@ -1175,6 +1258,10 @@ static int string(Cur *c, Frag *out) {
         if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
             (cp >= 0xD800 && cp <= 0xDFFF))
             return STEP_ASIDE;
+        if (w) {
+            memcpy(w, c->p, len);
+            w += len;
+        }
         c->p += len;
     }
     return STEP_ASIDE;
@@ -1232,11 +1319,30 @@ static int number(Cur *c, Dec *out, int *flags) {
             if (digits > 15) return STEP_ASIDE;
         }
     }
-    if (p < end && (*p == 'e' || *p == 'E')) return STEP_ASIDE;
+    int s = places;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        /* as Decimal reads it: mantissa × 10^exponent, then the same limits as above */
+        integer = 0;
+        p++;
+        int eneg = 0, e = 0;
+        if (p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+        if (p >= end || *p < '0' || *p > '9') return STEP_ASIDE;
+        while (p < end && *p >= '0' && *p <= '9') {
+            e = e * 10 + (*p++ - '0');
+            if (e > 99) return STEP_ASIDE;
+        }
+        s = places + (eneg ? e : -e);
+        if (s > 15) return STEP_ASIDE;
+        if (s < 0) { /* a whole number: Python checks only its size */
+            if (m != 0 && (-s > 15 || m >= POW10[15] / POW10[-s])) return STEP_ASIDE;
+            m *= POW10[-s];
+            s = 0;
+        }
+    }
     if (neg && m == 0) return STEP_ASIDE;
     c->p = p;
     out->m = neg ? -m : m;
-    out->s = places;
+    out->s = s;
     *flags = (integer ? N_INT : 0) | (neg ? N_NEG : 0);
     return 0;
 }
@@ -1955,7 +2061,13 @@ static PyObject *Kernel_score(Kernel *k, PyObject *arg) {
     k->nops = 0;
     k->njudged = 0;
     k->region.n = 0;
-    Cur c = {(const unsigned char *)view.buf, (const unsigned char *)view.buf + view.len};
+    k->strings.n = 0;
+    if (buf_reserve(&k->strings, view.len + 1) < 0) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    Cur c = {(const unsigned char *)view.buf, (const unsigned char *)view.buf + view.len,
+             (unsigned char *)k->strings.p, 0};
     int r = read_line(k, &c);
     PyObject *result = NULL;
     if (r != 0 && PyErr_Occurred()) goto error;

@@ -105,6 +105,7 @@ def _lane(framework: Framework) -> Kernel | None:
     try:
         schema = _schema(framework)
         card = _card_plan(framework)
+        _check_rules(card)
     except _Unsupported:
         return None
 
@@ -115,6 +116,17 @@ def _lane(framework: Framework) -> Kernel | None:
             return None
 
     return _fastcard.Kernel(schema, build)
+
+
+def _check_rules(card: _CardPlan) -> None:
+    """Every indicator is one the kernel runs (the rest of what it needs depends on the years)."""
+    for form, table, fast in zip(card.forms, card.tables, card.fast, strict=True):
+        if (
+            table is None
+            and fast is None
+            and not isinstance(form.plan.rule, _ThresholdCount | _Capped)
+        ):
+            raise _Unsupported(type(form.plan.rule).__name__)
 
 
 # --- values ---------------------------------------------------------------------------------
