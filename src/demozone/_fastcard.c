@@ -1396,6 +1396,9 @@ static int year_key(Frag f) {
         } \
     } while (0)
 
+/* `key` is the JSON key `word` */
+#define IS(key, word) ((key).n == (Py_ssize_t)(sizeof(word) - 1) && memcmp((key).p, word, sizeof(word) - 1) == 0)
+
 static int read_series(Kernel *k, Cur *c, int metric) {
     int kind = k->yearly_kind[metric];
     Slot *row = k->series + (Py_ssize_t)metric * MAX_YEARS;
@@ -1426,7 +1429,7 @@ static int read_statistics(Kernel *k, Cur *c) {
     if (is_null(c)) return 0;
     int seen = 0;
     OBJECT(c, scope, {
-        if (scope.n == 6 && memcmp(scope.p, "region", 6) == 0) {
+        if (IS(scope, "region")) {
             EXPECT(!(seen & 1));
             seen |= 1;
             if (!is_null(c)) {
@@ -1438,7 +1441,7 @@ static int read_statistics(Kernel *k, Cur *c) {
                     if (!is_null(c)) EXPECT(read_series(k, c, m) == 0);
                 });
             }
-        } else if (scope.n == 8 && memcmp(scope.p, "national", 8) == 0) {
+        } else if (IS(scope, "national")) {
             EXPECT(!(seen & 2));
             seen |= 2;
             EXPECT(is_null(c)); /* national figures given: the engine's path */
@@ -1475,9 +1478,9 @@ static int read_rates(Kernel *k, Cur *c) {
     int seen = 0;
     OBJECT(c, scope, {
         int s;
-        if (scope.n == 6 && memcmp(scope.p, "region", 6) == 0)
+        if (IS(scope, "region"))
             s = 0;
-        else if (scope.n == 8 && memcmp(scope.p, "national", 8) == 0)
+        else if (IS(scope, "national"))
             s = 1;
         else
             return STEP_ASIDE;
@@ -1514,15 +1517,15 @@ static int read_operators(Kernel *k, Cur *c) {
         Operator *op = &k->ops[k->nops++];
         int seen = 0;
         OBJECT(c, key, {
-            if (key.n == 4 && memcmp(key.p, "name", 4) == 0) {
+            if (IS(key, "name")) {
                 EXPECT(!(seen & 1));
                 seen |= 1;
                 EXPECT(string(c, &op->name) == 0 && firm_edges(op->name));
-            } else if (key.n == 4 && memcmp(key.p, "year", 4) == 0) {
+            } else if (IS(key, "year")) {
                 EXPECT(!(seen & 2));
                 seen |= 2;
                 EXPECT(year_int(c, &op->year) == 0);
-            } else if (key.n == 15 && memcmp(key.p, "ecommerce_sales", 15) == 0) {
+            } else if (IS(key, "ecommerce_sales")) {
                 EXPECT(!(seen & 4));
                 seen |= 4;
                 int flags;
@@ -1563,11 +1566,11 @@ static int read_judgments(Kernel *k, Cur *c) {
 static int read_region(Kernel *k, Cur *c) {
     int seen = 0;
     OBJECT(c, key, {
-        if (key.n == 4 && memcmp(key.p, "name", 4) == 0) {
+        if (IS(key, "name")) {
             EXPECT(!(seen & 1));
             seen |= 1;
             EXPECT(string(c, &k->region) == 0 && firm_edges(k->region));
-        } else if (key.n == 4 && memcmp(key.p, "zone", 4) == 0) {
+        } else if (IS(key, "zone")) {
             EXPECT(!(seen & 2));
             seen |= 2;
             Frag z;
@@ -1602,7 +1605,6 @@ static int read_line(Kernel *k, Cur *c) {
         EXPECT(!(seen & (1 << (bit)))); \
         seen |= 1 << (bit); \
     } while (0)
-#define IS(key, word) ((key).n == (Py_ssize_t)(sizeof(word) - 1) && memcmp((key).p, word, sizeof(word) - 1) == 0)
     OBJECT(c, key, {
         if (IS(key, "region")) {
             ONCE(0);
@@ -1645,7 +1647,6 @@ static int read_line(Kernel *k, Cur *c) {
         }
     });
 #undef ONCE
-#undef IS
     EXPECT((seen & 3) == 3); /* region and years are required */
     ws(c);
     EXPECT(c->p == c->end);
@@ -1848,6 +1849,11 @@ static int item_compare(Kernel *k, Buf *b, Item *it, int64_t *score) {
     return r;
 }
 
+/* An operator counts when it is of an evaluated year and reaches the zone's threshold. */
+static inline int counts_toward(const Kernel *k, const Operator *op, Dec threshold) {
+    return (op->year == k->year0 || op->year == k->year0 + 1) && dec_cmp(op->sales, threshold) >= 0;
+}
+
 static int band_of(Item *it, Dec num, Dec den) {
     for (int i = 0; i < it->nbands; i++)
         if (dec_cmp(num, dec_mul(it->band_min[i], den)) >= 0) return i;
@@ -1881,8 +1887,7 @@ static int write_item(Kernel *k, Program *p, Buf *b, Item *it, int64_t *score, i
             int counted = 0;
             for (int i = 0; i < k->nops; i++) {
                 Operator *op = &k->ops[i];
-                if ((op->year == k->year0 || op->year == k->year0 + 1) && dec_cmp(op->sales, thr) >= 0)
-                    counted++;
+                if (counts_toward(k, op, thr)) counted++;
             }
             Dec n = {counted, 0}, one = {1, 0};
             int band = band_of(it, n, one);
@@ -1894,8 +1899,7 @@ static int write_item(Kernel *k, Program *p, Buf *b, Item *it, int64_t *score, i
                 int first = 1;
                 for (int i = 0; i < k->nops; i++) {
                     Operator *op = &k->ops[i];
-                    if (!((op->year == k->year0 || op->year == k->year0 + 1) && dec_cmp(op->sales, thr) >= 0))
-                        continue;
+                    if (!counts_toward(k, op, thr)) continue;
                     if (!first) r |= putf(b, it->sep);
                     first = 0;
                     r |= putf(b, op->name) | putf(b, it->open) | put_int(b, op->year) | putf(b, it->year_sfx) |

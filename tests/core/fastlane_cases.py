@@ -22,7 +22,7 @@ import orjson
 
 from demozone.core.cardjson import scorecard_json
 from demozone.core.errors import InputError
-from demozone.core.inputs import parse_input
+from demozone.core.inputs import TOP_KEYS, parse_input
 from demozone.core.items import item_specs
 from demozone.core.loader import Framework
 
@@ -309,18 +309,7 @@ for where, path in [
             case(f"{where} {label}", setter(*path)(value))
 
 # -- null at every level
-for top in (
-    "framework",
-    "region",
-    "years",
-    "statistics",
-    "counts",
-    "rates",
-    "large_operators",
-    "judgments",
-    "overrides",
-    "note",
-):
+for top in TOP_KEYS:
     case(f"top-level {top} null", setter(top)(None))
 for path in [
     ("statistics", "region"),
