@@ -964,7 +964,9 @@ typedef struct {
     KeyMap yearly_map;
     int *yearly_kind;
     KeyMap zone_map;
-    /* one line */
+    /* one line: the state below belongs to the line being scored; `busy` keeps a second caller
+     * (another thread, while the build callback runs Python) out of it */
+    int busy;
     uint32_t gen;
     Slot *counts;
     Slot *rates[2];
@@ -2045,7 +2047,17 @@ static Program *program_for(Kernel *k, int year0) {
     return (Program *)found; /* Py_None when this pair of years is not the kernel's */
 }
 
+static PyObject *kernel_score(Kernel *k, PyObject *arg);
+
 static PyObject *Kernel_score(Kernel *k, PyObject *arg) {
+    if (k->busy) Py_RETURN_NONE; /* the Python path serves it meanwhile */
+    k->busy = 1;
+    PyObject *result = kernel_score(k, arg);
+    k->busy = 0;
+    return result;
+}
+
+static PyObject *kernel_score(Kernel *k, PyObject *arg) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
     stepped_aside_at = 0;
