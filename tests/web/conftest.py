@@ -54,6 +54,13 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _own_data_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
+    # Rendered reports and pending imports are kept under DATA_DIR by ids (snapshot-1, campaign-1)
+    # that every test database reuses: a file one test left would be found by the next as its own.
+    settings.DATA_DIR = tmp_path / "data"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Page bodies are cached per campaign revision; test databases reuse ids.
     cache.clear()
