@@ -22,7 +22,7 @@ import orjson
 
 from demozone.core.cardjson import scorecard_json
 from demozone.core.errors import InputError
-from demozone.core.inputs import TOP_KEYS, parse_input
+from demozone.core.inputs import TOP_KEYS, ZONES, parse_input
 from demozone.core.items import item_specs
 from demozone.core.loader import Framework
 
@@ -1426,9 +1426,9 @@ def vary_figures(rng: random.Random, fw: Framework, base: Doc) -> Doc:
         }
         stats.pop("online_retail_growth", None)
     if rng.random() < 0.5:
-        zone = rng.choice(["east", "central", "west", "东部", "中部", "西部"])
+        zone = rng.choice(list(ZONES))
         doc["region"]["zone"] = zone
-        threshold = Decimal({"east": 20000, "central": 10000, "west": 5000}[ZONES_OF[zone]])
+        threshold = Decimal({"east": 20000, "central": 10000, "west": 5000}[ZONES[zone]])
         doc["large_operators"] = [
             {
                 "name": f"企业{k}",
@@ -1451,16 +1451,6 @@ def vary_figures(rng: random.Random, fw: Framework, base: Doc) -> Doc:
             options += [spelling(rng, spec.step * k) for k in range(int(spec.max / spec.step) + 1)]
         doc["judgments"][item_id] = rng.choice(options)
     return doc
-
-
-ZONES_OF = {
-    "east": "east",
-    "central": "central",
-    "west": "west",
-    "东部": "east",
-    "中部": "central",
-    "西部": "west",
-}
 
 
 def _judgeable_specs(fw: Framework, years: tuple[int, ...]) -> dict[str, Any]:
