@@ -182,15 +182,18 @@ def _judged_ids(plan: _IndicatorPlan) -> tuple[str, ...] | None:
     return None
 
 
+def judgment_domain(fw: Framework, item_id: str) -> list[Judgment | None]:
+    """Every value a judgment of the item may take, in one fixed order: none, true, false, then
+    each score in steps (the batch kernel numbers them in this order too)."""
+    spec = item_specs(fw, ())[item_id]
+    values: list[Judgment | None] = [None, True, False]
+    if not spec.bool_only:
+        values += [spec.step * k for k in range(int(spec.max / spec.step) + 1)]
+    return values
+
+
 def _judged_table(fw: Framework, form: _IndicatorForm, ids: tuple[str, ...]) -> _JudgedTable | None:
-    specs = item_specs(fw, ())
-    domains: list[list[Judgment | None]] = []
-    for item_id in ids:
-        spec = specs[item_id]
-        values: list[Judgment | None] = [None, True, False]
-        if not spec.bool_only:
-            values += [spec.step * k for k in range(int(spec.max / spec.step) + 1)]
-        domains.append(values)
+    domains = [judgment_domain(fw, item_id) for item_id in ids]
     size = 1
     for values in domains:
         size *= len(values)
@@ -275,10 +278,7 @@ class _FastJudged:
 
     def __init__(self, sub: _JudgedItem, fw: Framework) -> None:
         self.id = sub.id
-        spec = item_specs(fw, ())[sub.id]
-        values: list[Judgment | None] = [None, True, False]
-        if not spec.bool_only:
-            values += [spec.step * k for k in range(int(spec.max / spec.step) + 1)]
+        values = judgment_domain(fw, sub.id)
         ref = bundled_reference()
         self.forms: dict[object, _Written] = {}
         for value in values:

@@ -29,22 +29,22 @@ from demozone.core.cardjson import (
     _FastJudged,
     _FastSubItems,
     _FastYearly,
+    _forms,
     _IndicatorForm,
     _json,
     _JudgedTable,
     _key,
     _num,
+    judgment_domain,
 )
 from demozone.core.inputs import (
     ZONE_NAMES,
     ZONES,
     EvaluationInput,
-    Judgment,
     Zone,
     _judgeable,
     _tables,
 )
-from demozone.core.items import item_specs
 from demozone.core.loader import Framework
 from demozone.core.numbers import plain
 from demozone.core.reference import bundled_reference
@@ -317,12 +317,13 @@ class _Builder:
     def compare(
         self, item_id: str, points: Decimal, prefix: str, tests: tuple[tuple[Any, ...], ...]
     ) -> tuple[Any, ...]:
+        met_head, unmet_head, met_tail, unmet_tail = _forms(item_id, points)
         return (
             _IT_COMPARE,
-            _item_head(item_id, points, points),
-            _item_head(item_id, Decimal(0), points),
-            _text(_AWARD_TEXTS[points]) + b'"}',
-            _text(_AWARD_TEXTS[Decimal(0)]) + b'"}',
+            met_head + b'"',
+            unmet_head + b'"',
+            _text(met_tail) + b'"}',
+            _text(unmet_tail) + b'"}',
             _text(prefix),
             _text("；"),
             _units(points),
@@ -331,7 +332,7 @@ class _Builder:
 
     def judged_forms(self, sub: _FastJudged) -> tuple[Any, ...]:
         forms = []
-        for value in _domain(self.fw, sub.id):
+        for value in judgment_domain(self.fw, sub.id):
             score, severity, text = sub.forms[_key(value)]
             forms.append((_units(score), severity, text, b""))
         self.judge(sub.id)
@@ -349,11 +350,11 @@ class _Builder:
             items.append(self.compare(f"{fast.number}.{year}", fast.points, f"{year}年：", (test,)))
         return items
 
-    def bands(self, fast: _FastBands, points: Decimal) -> tuple[Any, ...]:
+    def bands(self, fast: _FastBands) -> tuple[Any, ...]:
         awards = [*(award for _, award in fast.bands), Decimal(0)]
         forms = tuple(
-            (_units(award), 0, _item_head(fast.id, award, points), _text(tail) + b'"}')
-            for award, (_, tail) in zip(awards, fast.forms, strict=True)
+            (_units(award), 0, head + b'"', _text(tail) + b'"}')
+            for award, (head, tail) in zip(awards, fast.forms, strict=True)
         )
         mins = tuple(_dec(least) for least, _ in fast.bands)
         return (_IT_BANDS, self.ratio(fast.ratio), mins, forms)
@@ -403,7 +404,7 @@ class _Builder:
     def indicator(self, form: _IndicatorForm, table: _JudgedTable | None, fast: Any) -> Any:
         group = -1 if form.group is None else form.group
         if table is not None:
-            domains = [_domain(self.fw, item_id) for item_id in table.ids]
+            domains = [judgment_domain(self.fw, item_id) for item_id in table.ids]
             entries = []
             for combination in itertools.product(*domains):
                 total, text = table.forms[tuple(map(_key, combination))]
@@ -416,7 +417,7 @@ class _Builder:
         if isinstance(fast, _FastYearly):
             items = self.yearly_items(fast)
         elif isinstance(fast, _FastBands):
-            items = [self.bands(fast, form.plan.ind.points)]
+            items = [self.bands(fast)]
         elif isinstance(fast, _FastSubItems):
             items = []
             for sub in fast.subs:
@@ -434,15 +435,6 @@ class _Builder:
             raise _Unsupported(type(rule).__name__)
         mids = tuple(form.mid[severity] for severity in range(4))
         return (_IND_ITEMS, form.level, group, form.head, mids, tuple(items))
-
-
-def _domain(fw: Framework, item_id: str) -> list[Judgment | None]:
-    """A judgment's values in the kernel's code order: none, true, false, then each step."""
-    spec = item_specs(fw, ())[item_id]
-    values: list[Judgment | None] = [None, True, False]
-    if not spec.bool_only:
-        values += [spec.step * k for k in range(int(spec.max / spec.step) + 1)]
-    return values
 
 
 def _program(fw: Framework, card: _CardPlan, years: tuple[int, int]) -> tuple[Any, ...]:
