@@ -1286,7 +1286,7 @@ static int firm_edges(Frag f) {
     return z >= 0xE3 && !(z == 0xE3 && s[i + 1] < 0x90);
 }
 
-enum { N_INT = 1, N_NEG = 2 };
+enum { N_INT = 1 }; /* the number was written as a JSON integer */
 
 /* A number within the exact range inputs.py accepts without its long checks: at most 15
  * significant digits and 15 decimal places, no exponent, not a negative zero. */
@@ -1345,7 +1345,7 @@ static int number(Cur *c, Dec *out, int *flags) {
     c->p = p;
     out->m = neg ? -m : m;
     out->s = s;
-    *flags = (integer ? N_INT : 0) | (neg ? N_NEG : 0);
+    *flags = integer ? N_INT : 0;
     return 0;
 }
 
@@ -2030,10 +2030,11 @@ static Program *program_for(Kernel *k, int year0) {
             Py_DECREF(key);
             return NULL;
         }
-        if (found != Py_None && !PyObject_TypeCheck(found, &ProgramType)) {
+        if (found != Py_None &&
+            (!PyObject_TypeCheck(found, &ProgramType) || ((Program *)found)->year0 != year0)) {
             Py_DECREF(found);
             Py_DECREF(key);
-            PyErr_SetString(PyExc_TypeError, "build must return a Program or None");
+            PyErr_SetString(PyExc_TypeError, "build must return None or the Program of its year");
             return NULL;
         }
         int failed = PyDict_SetItem(k->programs, key, found);

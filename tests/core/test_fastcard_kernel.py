@@ -73,3 +73,12 @@ def test_a_build_that_fails_raises_rather_than_scoring_wrongly():
     kernel = _fastcard.Kernel(_schema(FW), build)
     with pytest.raises(RuntimeError, match="broken"):
         kernel.score(line)
+
+
+def test_a_build_that_returns_another_years_tables_raises():
+    card = _card_plan(FW)
+    kernel = _fastcard.Kernel(
+        _schema(FW), lambda year0: _fastcard.Program(_program(FW, card, (2020, 2021)))
+    )
+    with pytest.raises(TypeError, match="Program of its year"):
+        kernel.score(a_line())
