@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from demozone.core.errors import InputError, Problem
@@ -20,15 +16,8 @@ from demozone.web.audit.services import record_denied
 from demozone.web.campaigns.access import Access, campaign_access
 from demozone.web.dashboard.views import _invalid_data
 from demozone.web.exchange import collection, documents, packages
+from demozone.web.responses import attachment
 from demozone.web.reviews import documents as round_documents
-
-_Response = TypeVar("_Response", bound=HttpResponseBase)
-
-
-def _attachment(response: _Response, filename: str) -> _Response:
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _collection_page(
@@ -58,7 +47,7 @@ def collection_workbook(request: HttpRequest, campaign_id: int) -> HttpResponse:
     raw = request.GET.get("department", "")
     book = collection.workbook(access, int(raw) if raw.isdigit() else None)
     response = HttpResponse(book.data, content_type=MEDIA_TYPES["xlsx"])
-    return _attachment(response, book.filename)
+    return attachment(response, book.filename)
 
 
 @login_required
@@ -136,7 +125,7 @@ def report_download(request: HttpRequest, campaign_id: int, fmt: str) -> HttpRes
         return _invalid_data(request, access, exc)
     except ReportError as exc:
         return _report_failed(request, access, exc)
-    return _attachment(HttpResponse(doc.data, content_type=doc.media_type), doc.filename)
+    return attachment(HttpResponse(doc.data, content_type=doc.media_type), doc.filename)
 
 
 @login_required
@@ -151,7 +140,7 @@ def package_download(
     except ReportError as exc:
         return _report_failed(request, access, exc)
     response = StreamingHttpResponse(package.stream(), content_type="application/zip")
-    return _attachment(response, package.filename)
+    return attachment(response, package.filename)
 
 
 def _report_failed(request: HttpRequest, access: Access, exc: ReportError) -> HttpResponse:

@@ -5,20 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from demozone.reports.context import ReportError
 from demozone.reports.render import MEDIA_TYPES
 from demozone.web.campaigns.access import campaign_access
+from demozone.web.responses import attachment
 from demozone.web.reviews import comparison, documents
 from demozone.web.reviews.models import Snapshot
-
-
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _only_changed(request: HttpRequest) -> bool:
@@ -51,7 +45,7 @@ def compare_workbook(request: HttpRequest, campaign_id: int) -> HttpResponse:
         result = result.changed_only()
     data = documents.comparison_workbook(access.campaign, result)
     response = HttpResponse(data, content_type=MEDIA_TYPES["xlsx"])
-    return _attachment(response, f"{access.campaign.region.name}逐项对比.xlsx")
+    return attachment(response, f"{access.campaign.region.name}逐项对比.xlsx")
 
 
 @login_required
@@ -73,4 +67,4 @@ def snapshot_report(
     except ReportError as exc:
         context = {"access": access, "campaign": access.campaign, "nav": "reports", "error": exc}
         return render(request, "exchange/failed.html", context, status=503)
-    return _attachment(HttpResponse(doc.data, content_type=doc.media_type), doc.filename)
+    return attachment(HttpResponse(doc.data, content_type=doc.media_type), doc.filename)
